@@ -1,0 +1,186 @@
+package dev.l2caf.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.l2caf.engine.ClassExplanation;
+import dev.l2caf.engine.ExplainOptions;
+import dev.l2caf.engine.Explainer;
+import dev.l2caf.engine.ImageExplanation;
+import dev.l2caf.image.ImageLimits;
+import dev.l2caf.image.ImagePipeline;
+import dev.l2caf.image.PreparedImage;
+import dev.l2caf.method.SolverKind;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelCache;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code l2caf bench}: throughput of each workload side by side in one run, so ratios are comparable on a
+ * noisy machine. Model workloads run on pre-decoded inputs.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures, in one run on the same machine: decode + resize of real photos, classification, and L2-CAF",
+      "explanations (fast-exact, fast-iterative, slow at a 14x14 layer) at batch 1 and a larger batch,",
+      "each as images/s and as a ratio to classification at the same batch size."},
+    footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer conv7"})
+final class BenchCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "Model folder (default: the shipped model).")
+  Path model;
+
+  @Option(names = "--images", paramLabel = "DIR", defaultValue = "samples", description = "Photos to use (default: ${DEFAULT-VALUE}).")
+  Path images;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "The large batch size (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "3", description = "Minimum time per row after warm-up (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--slow-layer", paramLabel = "NAME", defaultValue = "conv11", description = "Layer of the slow row (default: ${DEFAULT-VALUE}).")
+  String slowLayer;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  record Row(String workload, int batch, double imagesPerSecond, double ratioToClassify, double meanIterations) {}
+
+  @Override
+  public Integer call() throws IOException {
+    List<Path> files = ImageFiles.expand(List.of(images));
+    if (files.isEmpty()) {
+      throw new ErrorHandler.UsageException("no images in " + images);
+    }
+    List<byte[]> photos = new ArrayList<>();
+    for (Path f : files) {
+      photos.add(Files.readAllBytes(f));
+    }
+    List<Row> rows = new ArrayList<>();
+    String modelName;
+    try (ModelCache cache = new ModelCache(1); LoadedModel.Lease lease = cache.lease(ModelOption.resolve(model))) {
+      LoadedModel loaded = lease.model();
+      modelName = loaded.name();
+      List<PreparedImage> decoded = new ArrayList<>();
+      try (ImagePipeline pipeline = new ImagePipeline(loaded.inputSpec(), ImageLimits.defaults())) {
+        int[] next = {0};
+        rows.add(new Row("decode", 1, measure(1, () -> {
+          int i = next[0]++ % photos.size();
+          pipeline.prepare(files.get(i).toString(), photos.get(i), false);
+          return 0.0;
+        }), Double.NaN, Double.NaN));
+        for (int i = 0; i < photos.size(); i++) {
+          decoded.add(pipeline.prepare(files.get(i).toString(), photos.get(i), false));
+        }
+      }
+      ExplainOptions exact = ExplainOptions.defaults().withSolver(SolverKind.EXACT);
+      ExplainOptions iterative = ExplainOptions.defaults().withSolver(SolverKind.ITERATIVE);
+      ExplainOptions slow = ExplainOptions.defaults().withLayer(slowLayer).withSolver(SolverKind.ITERATIVE);
+      for (int size : new int[] {1, batch}) {
+        List<PreparedImage> inputs = cycle(decoded, size);
+        double classify = measure(size, () -> {
+          loaded.logits(inputs.stream().map(PreparedImage::modelInput).toList());
+          return 0.0;
+        });
+        rows.add(new Row("classify", size, classify, 1.0, Double.NaN));
+        rows.add(explainRow("fast-exact", loaded, inputs, exact, classify));
+        rows.add(explainRow("fast-iterative", loaded, inputs, iterative, classify));
+        rows.add(explainRow("slow", loaded, inputs, slow, classify));
+      }
+    }
+    print(modelName, rows);
+    return 0;
+  }
+
+  private Row explainRow(String name, LoadedModel model, List<PreparedImage> inputs, ExplainOptions options,
+      double classify) {
+    double[] iterations = {0, 0};
+    Function<List<ImageExplanation>, Double> meanIterations = results -> results.stream()
+        .flatMap(r -> r.explanations().stream()).mapToInt(ClassExplanation::iterations).average().orElse(0);
+    double rate = measure(inputs.size(), () -> {
+      iterations[0] += meanIterations.apply(Explainer.explain(model, inputs, options));
+      iterations[1]++;
+      return 0.0;
+    });
+    return new Row(name, inputs.size(), rate, rate / classify, iterations[0] / iterations[1]);
+  }
+
+  /** Images per second of {@code run} (which handles {@code imagesPerRun} images), after one warm-up run. */
+  private double measure(int imagesPerRun, java.util.concurrent.Callable<Double> run) {
+    try {
+      run.call();
+      long start = System.nanoTime();
+      long runs = 0;
+      do {
+        run.call();
+        runs++;
+      } while (System.nanoTime() - start < seconds * 1e9);
+      return runs * imagesPerRun / ((System.nanoTime() - start) / 1e9);
+    } catch (Exception e) {
+      throw new IllegalStateException("benchmark run failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<PreparedImage> cycle(List<PreparedImage> images, int size) {
+    List<PreparedImage> out = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      out.add(images.get(i % images.size()));
+    }
+    return out;
+  }
+
+  private void print(String modelName, List<Row> rows) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    int threads = Runtime.getRuntime().availableProcessors();
+    if (json) {
+      ObjectNode node = JSON.createObjectNode().put("model", modelName).put("threads", threads);
+      ArrayNode array = node.putArray("rows");
+      for (Row r : rows) {
+        ObjectNode o = array.addObject().put("workload", r.workload()).put("batch", r.batch())
+            .put("images_per_s", round(r.imagesPerSecond()));
+        putOrNull(o, "ratio_to_classify", r.ratioToClassify());
+        putOrNull(o, "mean_iterations", r.meanIterations());
+      }
+      out.println(JSON.writeValueAsString(node));
+    } else {
+      out.printf("model %s, %d threads, %.0f s per row%n", modelName, threads, seconds);
+      out.printf("%-16s %6s %12s %18s %16s%n", "workload", "batch", "images/s", "ratio to classify", "mean iterations");
+      for (Row r : rows) {
+        out.printf("%-16s %6d %12.1f %18s %16s%n", r.workload(), r.batch(), r.imagesPerSecond(),
+            Double.isNaN(r.ratioToClassify()) ? "-" : String.format("%.3f", r.ratioToClassify()),
+            Double.isNaN(r.meanIterations()) ? "-" : String.format("%.0f", r.meanIterations()));
+      }
+    }
+    out.flush();
+  }
+
+  private static void putOrNull(ObjectNode o, String key, double value) {
+    if (Double.isNaN(value)) {
+      o.putNull(key);
+    } else {
+      o.put(key, round(value));
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,300 @@
+package dev.l2caf.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.l2caf.engine.ClassExplanation;
+import dev.l2caf.engine.ExplainOptions;
+import dev.l2caf.engine.Explainer;
+import dev.l2caf.engine.ExplanationImages;
+import dev.l2caf.engine.ImageExplanation;
+import dev.l2caf.engine.Prediction;
+import dev.l2caf.image.ImageException;
+import dev.l2caf.image.ImageLimits;
+import dev.l2caf.image.ImagePipeline;
+import dev.l2caf.image.PreparedImage;
+import dev.l2caf.image.ResizeMode;
+import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Mode;
+import dev.l2caf.method.SolverKind;
+import dev.l2caf.method.Variant;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelCache;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code l2caf explain}: heatmaps, overlays, boxes and predictions for images on disk. */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Explains the classification of each image with an L2-CAF heatmap, written as a grayscale PNG and an",
+      "overlay PNG per (image, class), with a bounding box (weak localization label) and the top-5 predictions.",
+      "Class ids are the model's output indices, as in its labels file."},
+    footer = {"", "Examples:",
+        "  explain samples/dog.jpg                          top-1 class, exact solver, files in ./l2caf-out/dog/",
+        "  explain samples/dog.jpg --class 251 --class 444  two chosen classes",
+        "  explain samples/ --top-k 3 --json > out.jsonl     every image of a folder, one JSON object per line",
+        "  explain samples/dog.jpg --layer conv11            slow mode at a 14x14 layer (iterative)",
+        "  explain samples/dog.jpg --variant class-oblivious keep the whole output instead of one class",
+        "", "Exit status: 0 all explained, 1 some images failed (each reported), 2 bad options or model."})
+final class ExplainCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "IMAGE_OR_DIR", arity = "1..*", description = "JPEG or PNG files, or folders of them.")
+  List<Path> inputs;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "Model folder with a model.yaml (default: the shipped "
+      + ModelOption.DEFAULT + ").")
+  Path model;
+
+  @Option(names = "--layer", paramLabel = "NAME", defaultValue = "last",
+      description = "Layer to filter: a name from model.yaml (last, conv11, conv7, ...) or a tensor name (default: ${DEFAULT-VALUE}).")
+  String layer;
+
+  @Option(names = "--mode", paramLabel = "fast|slow",
+      description = "fast: the last conv layer, tolerance 1e-4; slow: any layer, tolerance 1e-6 (default: fast at 'last', slow elsewhere).")
+  String mode;
+
+  @Option(names = "--solver", paramLabel = "auto|exact|iterative", defaultValue = "auto",
+      description = "exact: closed form for affine heads (class-specific, l2norm); iterative: the reference Adam loop; auto: exact where it applies (default: ${DEFAULT-VALUE}).")
+  String solver;
+
+  @Option(names = "--variant", paramLabel = "class-specific|class-oblivious", defaultValue = "class-specific",
+      description = "Explain one class, or the whole output (default: ${DEFAULT-VALUE}).")
+  String variant;
+
+  @Option(names = "--class", paramLabel = "ID", description = "Class to explain (repeatable); default: the model's top-k.")
+  List<Integer> classes = new ArrayList<>();
+
+  @Option(names = "--top-k", paramLabel = "K", defaultValue = "1", description = "Explain the top K predicted classes (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--filter", paramLabel = "l2norm|softmax|gauss", defaultValue = "l2norm", description = "Filter type (default: ${DEFAULT-VALUE}).")
+  String filter;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the filter's random start (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--box-threshold", paramLabel = "F", defaultValue = "0.2",
+      description = "Bounding boxes keep heatmap values above this fraction of the max (default: ${DEFAULT-VALUE}).")
+  double boxThreshold;
+
+  @Option(names = "--center-crop", description = "Crop the central square before resizing (default: squash the whole image, like the reference).")
+  boolean centerCrop;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "l2caf-out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--json", description = "Print one JSON object per image on stdout (logs and progress go to stderr).")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size must be at least 1");
+    }
+    ExplainOptions options = options();
+    List<Path> files = ImageFiles.expand(inputs);
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    int failed = 0;
+    try (ModelCache cache = new ModelCache(1);
+         LoadedModel.Lease lease = cache.lease(ModelOption.resolve(model))) {
+      LoadedModel loaded = lease.model();
+      Explainer.plan(loaded, options); // fail on bad options before decoding anything
+      var spec = centerCrop ? loaded.inputSpec().withResizeMode(ResizeMode.CENTER_CROP) : loaded.inputSpec();
+      OutputNames names = new OutputNames(out);
+      try (ImagePipeline pipeline = new ImagePipeline(spec, ImageLimits.defaults());
+           ProgressBar progress = progressBar(files.size(), stderr)) {
+        for (int start = 0; start < files.size(); start += batchSize) {
+          List<Path> batch = files.subList(start, Math.min(files.size(), start + batchSize));
+          List<PreparedImage> prepared = new ArrayList<>();
+          Map<String, Path> fileBySource = new LinkedHashMap<>();
+          Map<String, Double> decodeMs = new HashMap<>();
+          for (Path file : batch) {
+            long t0 = System.nanoTime();
+            try {
+              PreparedImage image = pipeline.prepare(file.toString(), Files.readAllBytes(file), true);
+              prepared.add(image);
+              fileBySource.put(image.source(), file);
+              decodeMs.put(image.source(), (System.nanoTime() - t0) / 1e6);
+            } catch (ImageException | IOException e) {
+              failed++;
+              reportFailure(stdout, stderr, file, e);
+              step(progress);
+            }
+          }
+          for (ImageExplanation result : Explainer.explain(loaded, prepared, options)) {
+            PreparedImage image = prepared.stream().filter(p -> p.source().equals(result.source())).findFirst().orElseThrow();
+            long t0 = System.nanoTime();
+            Path folder = names.folderFor(fileBySource.get(result.source()));
+            Map<ClassExplanation, Map<String, Path>> written = write(folder, result, image);
+            Map<String, Double> timings = new LinkedHashMap<>();
+            timings.put("decode", decodeMs.get(result.source()));
+            timings.putAll(result.timingsMs());
+            timings.put("render", (System.nanoTime() - t0) / 1e6);
+            if (json) {
+              stdout.println(JSON.writeValueAsString(toJson(result, written, timings)));
+            } else {
+              printSummary(stdout, result, written);
+            }
+            stdout.flush();
+            step(progress);
+          }
+        }
+      }
+      if (files.size() > 1) {
+        stderr.println(); // end the progress bar's line
+      }
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  private ExplainOptions options() {
+    ExplainOptions o = ExplainOptions.defaults()
+        .withLayer(layer)
+        .withSolver(SolverKind.parse(solver))
+        .withVariant(Variant.parse(variant))
+        .withClasses(classes)
+        .withTopK(topK)
+        .withFilter(FilterType.parse(filter))
+        .withSeed(seed)
+        .withBoxThreshold(boxThreshold);
+    return mode == null ? o : o.withMode(Mode.parse(mode));
+  }
+
+  /** A progress bar on stderr for more than one image; none (null) for a single image. */
+  private ProgressBar progressBar(int total, PrintWriter stderr) {
+    if (total <= 1) {
+      return null;
+    }
+    return new ProgressBarBuilder().setTaskName("explain").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new DelegatingProgressBarConsumer(line -> {
+          stderr.print('\r' + line);
+          stderr.flush();
+        }, 100))
+        .setUnit(" img", 1).build();
+  }
+
+  private static void step(ProgressBar progress) {
+    if (progress != null) {
+      progress.step();
+    }
+  }
+
+  private Map<ClassExplanation, Map<String, Path>> write(Path folder, ImageExplanation result, PreparedImage image) {
+    Map<ClassExplanation, Map<String, Path>> written = new LinkedHashMap<>();
+    try {
+      Files.createDirectories(folder);
+      for (ClassExplanation e : result.explanations()) {
+        String stem = e.classId() == null ? "oblivious" : String.valueOf(e.classId());
+        Path heatmap = folder.resolve(stem + "-heatmap.png");
+        Path overlay = folder.resolve(stem + "-overlay.png");
+        Files.write(heatmap, ExplanationImages.heatmapPng(e, image.width(), image.height()));
+        Files.write(overlay, ExplanationImages.overlayPng(e, image.original()));
+        written.put(e, Map.of("heatmap", heatmap, "overlay", overlay));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + folder, e);
+    }
+    return written;
+  }
+
+  private void reportFailure(PrintWriter stdout, PrintWriter stderr, Path file, Exception e) {
+    String code = e instanceof ImageException ie ? ie.code().name() : "UNREADABLE";
+    String message = e instanceof ImageException ? e.getMessage() : file + ": cannot read (" + e.getMessage() + ")";
+    stderr.println("error: " + message);
+    if (json) {
+      ObjectNode node = JSON.createObjectNode().put("image", file.toString());
+      node.putObject("error").put("code", code).put("message", message);
+      stdout.println(node);
+    }
+  }
+
+  private static void printSummary(PrintWriter out, ImageExplanation r, Map<ClassExplanation, Map<String, Path>> written) {
+    Prediction top = r.predictions().get(0);
+    out.printf("%s: %s (%d, p=%.2f)%n", r.source(), top.label(), top.classId(), top.score());
+    for (ClassExplanation e : r.explanations()) {
+      String what = e.classId() == null ? "class-oblivious" : "class " + e.classId() + " " + e.label();
+      out.printf("  %s: %s, %d iterations, loss %.4f, box %s -> %s%n", what, e.solver().label(), e.iterations(),
+          e.loss(), boxText(e), written.get(e).get("overlay"));
+    }
+  }
+
+  private static String boxText(ClassExplanation e) {
+    var b = e.box();
+    return "[" + b.x0() + ", " + b.y0() + ", " + b.x1() + ", " + b.y1() + "]";
+  }
+
+  private static ObjectNode toJson(ImageExplanation r, Map<ClassExplanation, Map<String, Path>> written,
+      Map<String, Double> timings) {
+    ObjectNode node = JSON.createObjectNode()
+        .put("image", r.source()).put("model", r.model()).put("layer", r.layer()).put("mode", r.mode());
+    node.put("width", r.width()).put("height", r.height());
+    ArrayNode predictions = node.putArray("predictions");
+    for (Prediction p : r.predictions()) {
+      predictions.addObject().put("class", p.classId()).put("label", p.label()).put("score", p.score());
+    }
+    ArrayNode explanations = node.putArray("explanations");
+    for (ClassExplanation e : r.explanations()) {
+      ObjectNode x = explanations.addObject();
+      if (e.classId() == null) {
+        x.putNull("class").putNull("label");
+      } else {
+        x.put("class", e.classId()).put("label", e.label());
+      }
+      x.put("solver", e.solver().label()).put("iterations", e.iterations()).put("loss", e.loss());
+      x.set("heatmap", JSON.valueToTree(e.grid()));
+      var b = e.box();
+      x.putArray("box").add(b.x0()).add(b.y0()).add(b.x1()).add(b.y1());
+      ObjectNode files = x.putObject("files");
+      written.get(e).forEach((kind, path) -> files.put(kind, path.toString()));
+    }
+    ObjectNode t = node.putObject("timings_ms");
+    timings.forEach((stage, ms) -> t.put(stage, Math.round(ms * 100) / 100.0));
+    return node;
+  }
+
+  /** One output folder per image, named after the file; a repeated name gets a numeric suffix. */
+  private static final class OutputNames {
+    private final Path root;
+    private final Map<String, Integer> used = new HashMap<>();
+
+    OutputNames(Path root) {
+      this.root = root;
+    }
+
+    Path folderFor(Path file) {
+      String name = file.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String stem = dot > 0 ? name.substring(0, dot) : name;
+      int n = used.merge(stem, 1, Integer::sum);
+      return root.resolve(n == 1 ? stem : stem + "-" + n);
+    }
+  }
+}

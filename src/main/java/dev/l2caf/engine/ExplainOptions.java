@@ -1,0 +1,86 @@
+package dev.l2caf.engine;
+
+import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Mode;
+import dev.l2caf.method.SolverKind;
+import dev.l2caf.method.Variant;
+import dev.l2caf.model.ModelManifest;
+import java.util.List;
+
+/**
+ * What to explain and how. Defaults: layer {@code last}, mode from the layer (fast at {@code last}, slow
+ * elsewhere), auto solver, class-specific for the top-1 class, l2norm filter, seed 0, boxes at 20% of max.
+ *
+ * @param mode null to derive it from the layer
+ * @param classes explicit target classes (model output indices); empty to use the top {@code topK}
+ */
+public record ExplainOptions(
+    String layer, Mode mode, SolverKind solver, Variant variant, List<Integer> classes, int topK,
+    FilterType filter, long seed, double boxThreshold, int unroll) {
+
+  public static final double DEFAULT_BOX_THRESHOLD = dev.l2caf.image.BoxExtractor.DEFAULT_THRESHOLD_FRACTION;
+  public static final int DEFAULT_UNROLL = 50;
+
+  public ExplainOptions {
+    classes = List.copyOf(classes);
+    if (topK < 1) {
+      throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
+    }
+    if (!(boxThreshold > 0 && boxThreshold < 1)) {
+      throw new IllegalArgumentException("box threshold must be in (0, 1), got " + boxThreshold);
+    }
+  }
+
+  public static ExplainOptions defaults() {
+    return new ExplainOptions(ModelManifest.LAST_LAYER, null, SolverKind.AUTO, Variant.CLASS_SPECIFIC, List.of(), 1,
+        FilterType.L2NORM, 0, DEFAULT_BOX_THRESHOLD, DEFAULT_UNROLL);
+  }
+
+  public ExplainOptions withLayer(String value) {
+    return new ExplainOptions(value, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withMode(Mode value) {
+    return new ExplainOptions(layer, value, solver, variant, classes, topK, filter, seed, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withSolver(SolverKind value) {
+    return new ExplainOptions(layer, mode, value, variant, classes, topK, filter, seed, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withVariant(Variant value) {
+    return new ExplainOptions(layer, mode, solver, value, classes, topK, filter, seed, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withClasses(List<Integer> value) {
+    return new ExplainOptions(layer, mode, solver, variant, value, topK, filter, seed, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withTopK(int value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, value, filter, seed, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withFilter(FilterType value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, value, seed, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withSeed(long value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, value, boxThreshold, unroll);
+  }
+
+  public ExplainOptions withBoxThreshold(double value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, value, unroll);
+  }
+
+  public ExplainOptions withUnroll(int value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value);
+  }
+
+  /** The mode in effect: the given one, or fast at the last layer and slow elsewhere. */
+  public Mode effectiveMode() {
+    if (mode != null) {
+      return mode;
+    }
+    return ModelManifest.LAST_LAYER.equals(layer) ? Mode.FAST : Mode.SLOW;
+  }
+}

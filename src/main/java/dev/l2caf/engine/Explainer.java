@@ -1,0 +1,168 @@
+package dev.l2caf.engine;
+
+import dev.l2caf.image.Box;
+import dev.l2caf.image.BoxExtractor;
+import dev.l2caf.image.HeatmapRendering;
+import dev.l2caf.image.PreparedImage;
+import dev.l2caf.method.AdamSettings;
+import dev.l2caf.method.ExactSolver;
+import dev.l2caf.method.FilterProblem;
+import dev.l2caf.method.FilterSolution;
+import dev.l2caf.method.IterativeSolver;
+import dev.l2caf.method.Mode;
+import dev.l2caf.method.Solver;
+import dev.l2caf.method.SolverKind;
+import dev.l2caf.method.Variant;
+import dev.l2caf.model.Forward;
+import dev.l2caf.model.HeadReplay;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelManifest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Turns prepared images into explanations with one model: one backbone pass per image (logits and the
+ * layer's feature map), then one batched solve for every (image, class) row.
+ */
+public final class Explainer {
+  public static final int TOP_PREDICTIONS = 5;
+
+  private Explainer() {}
+
+  /** A checked plan: the layer, mode and solver that explanations with these options will use. */
+  public record Plan(String layerTensor, Mode mode, HeadReplay head, Solver solver) {}
+
+  /** Checks options against a model before any image is decoded: layer, mode, classes, solver. */
+  public static Plan plan(LoadedModel model, ExplainOptions options) {
+    String layerTensor = model.layerTensor(options.layer());
+    Mode mode = options.effectiveMode();
+    if (mode == Mode.FAST && !layerTensor.equals(model.layerTensor(ModelManifest.LAST_LAYER))) {
+      throw new ExplainException(ExplainException.Code.INVALID_OPTION,
+          "fast mode filters the last conv layer ('last'); use slow mode for layer " + options.layer());
+    }
+    options.classes().forEach(c -> checkClass(model, c));
+    HeadReplay head = model.head(layerTensor);
+    return new Plan(layerTensor, mode, head, solver(head, options, mode));
+  }
+
+  public static List<ImageExplanation> explain(LoadedModel model, List<PreparedImage> images, ExplainOptions options) {
+    if (images.isEmpty()) {
+      return List.of();
+    }
+    Plan plan = plan(model, options);
+    String layerTensor = plan.layerTensor();
+    Mode mode = plan.mode();
+    HeadReplay head = plan.head();
+    Solver solver = plan.solver();
+
+    long t0 = System.nanoTime();
+    Forward forward = model.forward(images.stream().map(PreparedImage::modelInput).toList(), layerTensor);
+    long t1 = System.nanoTime();
+
+    List<List<Integer>> targets = new ArrayList<>();
+    List<Integer> rowImage = new ArrayList<>();
+    List<float[]> objectives = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      List<Integer> classes = targets(forward.logits()[i], options);
+      targets.add(classes);
+      for (Integer c : classes) {
+        rowImage.add(i);
+        objectives.add(options.variant().objective(c == null ? 0 : c, forward.logits()[i]));
+      }
+    }
+    FilterProblem problem = new FilterProblem(head,
+        forward.features().rows(rowImage.stream().mapToInt(Integer::intValue).toArray()),
+        objectives.toArray(new float[0][]), options.variant(), options.filter(), options.seed());
+    List<FilterSolution> solutions = solver.solve(model, problem);
+    long t2 = System.nanoTime();
+
+    double forwardMs = (t1 - t0) / 1e6 / images.size();
+    double solveMs = (t2 - t1) / 1e6 / images.size();
+    List<ImageExplanation> out = new ArrayList<>();
+    int row = 0;
+    for (int i = 0; i < images.size(); i++) {
+      PreparedImage image = images.get(i);
+      List<ClassExplanation> explanations = new ArrayList<>();
+      for (Integer c : targets.get(i)) {
+        FilterSolution s = solutions.get(row++);
+        explanations.add(new ClassExplanation(c, c == null ? null : model.labels().name(c), s.solver(), s.iterations(),
+            s.loss(), s.heatmap(), s.height(), s.width(), box(s, image, options.boxThreshold())));
+      }
+      out.add(new ImageExplanation(image.source(), image.width(), image.height(), model.name(), options.layer(),
+          mode.label(), predictions(model, forward.logits()[i]), explanations,
+          Map.of("forward", forwardMs, "solve", solveMs)));
+    }
+    return out;
+  }
+
+  private static Solver solver(HeadReplay head, ExplainOptions options, Mode mode) {
+    boolean exact = ExactSolver.applies(head, options.variant(), options.filter());
+    if (options.solver() == SolverKind.EXACT && !exact) {
+      throw new ExplainException(ExplainException.Code.INVALID_OPTION,
+          "the exact solver needs a class-specific l2norm explanation through an affine head; after layer "
+              + options.layer() + " the head is " + head.opTypes());
+    }
+    if (options.solver() == SolverKind.EXACT || (options.solver() == SolverKind.AUTO && exact)) {
+      return new ExactSolver();
+    }
+    return new IterativeSolver(AdamSettings.reference(mode.tolerance()).withUnroll(options.unroll()));
+  }
+
+  private static void checkClass(LoadedModel model, int classId) {
+    if (classId < 0 || classId >= model.numClasses()) {
+      throw new ExplainException(ExplainException.Code.UNKNOWN_CLASS, "class " + classId + " is not an output of model "
+          + model.name() + " (0.." + (model.numClasses() - 1) + ")");
+    }
+  }
+
+  /** The classes to explain for one image; a single null for the class-oblivious variant. */
+  private static List<Integer> targets(float[] logits, ExplainOptions options) {
+    if (options.variant() == Variant.CLASS_OBLIVIOUS) {
+      return java.util.Collections.singletonList(null);
+    }
+    if (!options.classes().isEmpty()) {
+      return options.classes();
+    }
+    return topIndices(logits, options.topK());
+  }
+
+  static List<Integer> topIndices(float[] values, int k) {
+    return IntStream.range(0, values.length).boxed()
+        .sorted(Comparator.comparingDouble((Integer i) -> values[i]).reversed())
+        .limit(k)
+        .toList();
+  }
+
+  static List<Prediction> predictions(LoadedModel model, float[] logits) {
+    float[] probabilities = softmax(logits);
+    return topIndices(logits, TOP_PREDICTIONS).stream()
+        .map(c -> new Prediction(c, model.labels().name(c), probabilities[c]))
+        .toList();
+  }
+
+  static float[] softmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    double[] e = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      e[i] = Math.exp(logits[i] - max);
+      sum += e[i];
+    }
+    float[] p = new float[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      p[i] = (float) (e[i] / sum);
+    }
+    return p;
+  }
+
+  private static Box box(FilterSolution s, PreparedImage image, double threshold) {
+    float[] upsampled = HeatmapRendering.upsample(s.heatmap(), s.height(), s.width(), image.width(), image.height());
+    return BoxExtractor.fromHeatmap(upsampled, image.width(), image.height(), threshold);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.l2caf.image;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
+
+/**
+ * Pure-Java heatmap post-processing: upsampling to image size, normalization, and pictures of the
+ * result.
+ */
+public final class HeatmapRendering {
+
+  /** Weight of the colormap in an overlay; the image shows through with the rest. */
+  public static final double DEFAULT_OVERLAY_ALPHA = 0.6;
+
+  private HeatmapRendering() {}
+
+  /**
+   * Bilinear upsampling with half-pixel centers and clamped edges, the same sampling as
+   * TensorFlow's ResizeBilinear(half_pixel_centers=True), so heatmaps line up with the resized
+   * model input.
+   *
+   * @param grid row-major, gridH rows of gridW values
+   * @return row-major, outH rows of outW values
+   */
+  public static float[] upsample(float[] grid, int gridH, int gridW, int outW, int outH) {
+    if (grid.length != gridH * gridW || outW <= 0 || outH <= 0) {
+      throw new IllegalArgumentException(
+          "cannot upsample "
+              + grid.length
+              + " values as "
+              + gridH
+              + "x"
+              + gridW
+              + " grid to "
+              + outW
+              + "x"
+              + outH);
+    }
+    Taps columns = Taps.of(gridW, outW);
+    Taps rows = Taps.of(gridH, outH);
+    float[] out = new float[outW * outH];
+    for (int y = 0; y < outH; y++) {
+      int top = rows.low[y] * gridW;
+      int bottom = rows.high[y] * gridW;
+      float fy = rows.fraction[y];
+      for (int x = 0; x < outW; x++) {
+        int l = columns.low[x];
+        int r = columns.high[x];
+        float fx = columns.fraction[x];
+        float upper = grid[top + l] + (grid[top + r] - grid[top + l]) * fx;
+        float lower = grid[bottom + l] + (grid[bottom + r] - grid[bottom + l]) * fx;
+        out[y * outW + x] = upper + (lower - upper) * fy;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * For each output coordinate along one axis: the two source samples and the weight of the second.
+   */
+  private record Taps(int[] low, int[] high, float[] fraction) {
+
+    static Taps of(int in, int out) {
+      int[] low = new int[out];
+      int[] high = new int[out];
+      float[] fraction = new float[out];
+      double scale = (double) in / out;
+      for (int o = 0; o < out; o++) {
+        double position = Math.min(Math.max((o + 0.5) * scale - 0.5, 0), in - 1);
+        low[o] = (int) position;
+        high[o] = Math.min(low[o] + 1, in - 1);
+        fraction[o] = (float) (position - low[o]);
+      }
+      return new Taps(low, high, fraction);
+    }
+  }
+
+  /** Rescales to [0, 1]; a constant map has no contrast to show and becomes all 0. */
+  public static float[] normalizeMinMax(float[] values) {
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    float[] out = new float[values.length];
+    float range = max - min;
+    if (range > 0) {
+      for (int i = 0; i < values.length; i++) {
+        out[i] = (values[i] - min) / range;
+      }
+    }
+    return out;
+  }
+
+  /** 8-bit gray picture of values in [0, 1] (clamped), row-major h rows of w. */
+  public static BufferedImage grayscale(float[] v01, int w, int h) {
+    requireSize(v01, w, h);
+    BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] levels = new byte[v01.length];
+    for (int i = 0; i < v01.length; i++) {
+      levels[i] = (byte) (Colormap.GRAY.rgb(v01[i]) & 0xFF);
+    }
+    image.getRaster().setDataElements(0, 0, w, h, levels);
+    return image;
+  }
+
+  /**
+   * Blends a colormapped heatmap over the image: {@code alpha * colormap + (1 - alpha) * image} per
+   * channel.
+   *
+   * @param v01 values in [0, 1] at the image's size, row-major
+   * @param alpha weight of the colormap, usually {@link #DEFAULT_OVERLAY_ALPHA}
+   */
+  public static BufferedImage overlay(RgbImage original, float[] v01, Colormap cmap, double alpha) {
+    requireSize(v01, original.width(), original.height());
+    byte[] image = original.rgb();
+    byte[] out = new byte[image.length];
+    for (int i = 0; i < v01.length; i++) {
+      int color = cmap.rgb(v01[i]);
+      for (int c = 0; c < 3; c++) {
+        int heat = (color >> (16 - 8 * c)) & 0xFF;
+        int pixel = image[i * 3 + c] & 0xFF;
+        out[i * 3 + c] = (byte) Math.round(alpha * heat + (1 - alpha) * pixel);
+      }
+    }
+    return new RgbImage(original.width(), original.height(), out).toBufferedImage();
+  }
+
+  /** PNG encoding of a picture. */
+  public static byte[] png(BufferedImage image) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IllegalStateException("no PNG writer for image type " + image.getType());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing PNG to memory failed", e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void requireSize(float[] values, int w, int h) {
+    if (values.length != (long) w * h) {
+      throw new IllegalArgumentException(
+          "expected " + (long) w * h + " values for " + w + "x" + h + ", got " + values.length);
+    }
+  }
+}

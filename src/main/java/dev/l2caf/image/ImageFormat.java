@@ -1,0 +1,7 @@
+package dev.l2caf.image;
+
+/** Encodings the service accepts. */
+public enum ImageFormat {
+  JPEG,
+  PNG
+}

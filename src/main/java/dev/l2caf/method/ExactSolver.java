@@ -1,0 +1,89 @@
+package dev.l2caf.method;
+
+import dev.l2caf.model.FeatureMap;
+import dev.l2caf.model.HeadReplay;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The closed form for class-specific explanations through an affine head: the loss is linear in the unit
+ * filter u, loss(u) = <u, g> + c with g = d loss / d u the same for every u, so its minimum on the unit
+ * sphere is u* = -g / ||g||. One backbone pass and one head gradient, no iterations.
+ */
+public final class ExactSolver implements Solver {
+
+  /** Whether the closed form is exact for this problem. */
+  public static boolean applies(HeadReplay head, Variant variant, FilterType filter) {
+    return variant == Variant.CLASS_SPECIFIC && filter == FilterType.L2NORM && head.isAffine();
+  }
+
+  @Override
+  public List<FilterSolution> solve(LoadedModel model, FilterProblem problem) {
+    if (!applies(problem.head(), problem.variant(), problem.filter())) {
+      throw new IllegalArgumentException("the exact solver needs a class-specific l2norm filter and an affine head"
+          + " after the layer; the head after " + problem.head().layer() + " is " + problem.head().opTypes());
+    }
+    FeatureMap features = problem.features();
+    Program program = model.program(List.of("exact", problem.head().layer()),
+        () -> new Program(model.graph(), problem.head(), features));
+    int cells = features.height() * features.width();
+    float[] uniform = new float[problem.rows() * cells];
+    Arrays.fill(uniform, (float) (1 / Math.sqrt(cells)));
+    try (TFloat32 a = Tensors.floats(features.values(), features.batch(), features.height(), features.width(), features.channels());
+         TFloat32 w = Tensors.stack(List.of(problem.objectives()), problem.objectives()[0].length);
+         TFloat32 u = Tensors.floats(uniform, problem.rows(), features.height(), features.width());
+         Result result = model.session().runner()
+             .feed(program.features, a).feed(program.weights, w).feed(program.probe, u)
+             .fetch(program.optimum).fetch(program.loss)
+             .run()) {
+      float[] optimum = Tensors.values(result.get(0));
+      float[] loss = Tensors.values(result.get(1));
+      List<FilterSolution> out = new ArrayList<>();
+      for (int i = 0; i < problem.rows(); i++) {
+        float[] row = Arrays.copyOfRange(optimum, i * cells, (i + 1) * cells);
+        out.add(new FilterSolution(FilterSolution.finalizeHeatmap(row), features.height(), features.width(),
+            loss[i], 0, SolverKind.EXACT));
+      }
+      return out;
+    }
+  }
+
+  /** Ops: g = d loss / d u at any u, u* = -g / ||g||, and the loss at u*. */
+  private static final class Program {
+    final Placeholder<TFloat32> features;
+    final Placeholder<TFloat32> weights;
+    final Placeholder<TFloat32> probe;
+    final Operand<TFloat32> optimum;
+    final Operand<TFloat32> loss;
+
+    Program(Graph graph, HeadReplay head, FeatureMap like) {
+      Ops tf = FilteredHead.scope(graph, "exact");
+      features = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, like.height(), like.width(), like.channels())));
+      weights = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1)));
+      probe = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, like.height(), like.width())));
+      Operand<TFloat32> probeLoss = Variant.CLASS_SPECIFIC.loss(tf,
+          FilteredHead.logits(graph, tf, head, features, probe), weights);
+      Output<?> g = graph.addGradients(tf.reduceSum(probeLoss, tf.constant(0)).asOutput(),
+          new Output<?>[] {probe.asOutput()})[0];
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> gradient = (Operand<TFloat32>) g;
+      Operand<TFloat32> norm = tf.math.sqrt(tf.reduceSum(tf.math.square(gradient), tf.constant(new int[] {1, 2}),
+          ReduceSum.keepDims(true)));
+      optimum = tf.math.neg(tf.math.div(gradient, norm));
+      loss = Variant.CLASS_SPECIFIC.loss(tf, FilteredHead.logits(graph, tf, head, features, optimum), weights);
+    }
+  }
+}

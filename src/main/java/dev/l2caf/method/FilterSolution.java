@@ -1,0 +1,25 @@
+package dev.l2caf.method;
+
+/**
+ * A solved filter, finalized as the reference does: {@code heatmap = |u| / || |u| ||_2}, row-major
+ * {@code height x width}.
+ *
+ * @param loss the loss at the final filter
+ * @param iterations optimization steps taken (0 for the exact solver)
+ */
+public record FilterSolution(float[] heatmap, int height, int width, float loss, int iterations, SolverKind solver) {
+
+  /** |u| scaled to unit L2 norm. */
+  static float[] finalizeHeatmap(float[] u) {
+    double sum = 0;
+    for (float v : u) {
+      sum += (double) v * v;
+    }
+    float norm = (float) Math.sqrt(sum);
+    float[] heat = new float[u.length];
+    for (int i = 0; i < u.length; i++) {
+      heat[i] = norm > 0 ? Math.abs(u[i]) / norm : 0f;
+    }
+    return heat;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.l2caf.model;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loaded models by folder, bounded; an evicted model is closed once its last lease is returned, so
+ * native graphs and sessions are never leaked nor freed under a running explanation.
+ */
+public final class ModelCache implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ModelCache.class);
+
+  private final Cache<Path, LoadedModel> models;
+
+  public ModelCache(int maxModels) {
+    this.models = Caffeine.newBuilder()
+        .maximumSize(maxModels)
+        .recordStats()
+        .executor(Runnable::run) // close evicted models on the evicting thread, not later
+        .removalListener((Path folder, LoadedModel model, RemovalCause cause) -> {
+          if (model != null) {
+            log.info("closing model {} ({})", folder, cause);
+            model.close();
+          }
+        })
+        .build();
+  }
+
+  /** A lease on the model in {@code folder}, loading it on first use. */
+  public LoadedModel.Lease lease(Path folder) {
+    Path key = folder.toAbsolutePath().normalize();
+    while (true) {
+      LoadedModel model = models.get(key, ModelLoader::load);
+      try {
+        return model.lease();
+      } catch (ModelException closedMeanwhile) {
+        models.asMap().remove(key, model);
+      }
+    }
+  }
+
+  /** Drops a model from the cache; it is closed once its leases are returned. */
+  public void evict(Path folder) {
+    models.invalidate(folder.toAbsolutePath().normalize());
+  }
+
+  public long size() {
+    models.cleanUp();
+    return models.estimatedSize();
+  }
+
+  public CacheStats stats() {
+    return models.stats();
+  }
+
+  @Override
+  public void close() {
+    models.invalidateAll();
+    models.cleanUp();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.l2caf.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.GraphDef;
+
+/** Reads a model folder (model.yaml + graph + labels) into a {@link LoadedModel}. */
+public final class ModelLoader {
+  private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private ModelLoader() {}
+
+  public static ModelManifest readManifest(Path folder) {
+    Path file = folder.resolve("model.yaml");
+    if (!Files.isDirectory(folder)) {
+      throw new ModelException("model folder " + folder + " does not exist");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ModelException("model folder " + folder + " has no model.yaml");
+    }
+    try {
+      return YAML.readValue(file.toFile(), ModelManifest.class);
+    } catch (IOException e) {
+      throw new ModelException("invalid " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+  }
+
+  public static LoadedModel load(Path folder) {
+    long start = System.nanoTime();
+    ModelManifest manifest = readManifest(folder);
+    if (!ModelManifest.FROZEN_GRAPH.equals(manifest.format())) {
+      throw new ModelException("model " + manifest.name() + ": format '" + manifest.format()
+          + "' is not supported; export a frozen GraphDef (format: frozen-graph)");
+    }
+    GraphDef graphDef = readGraph(folder.resolve(manifest.graph()));
+    GraphIndex original = new GraphIndex(graphDef);
+    original.node(manifest.input().tensor()); // fails clearly on a wrong input name
+    GraphDef dynamic = BatchDimension.makeDynamic(graphDef, manifest.input().tensor());
+    GraphIndex index = new GraphIndex(dynamic);
+
+    String logits = manifest.logitsTensor().orElseGet(() -> {
+      String detected = LayerDetector.logits(index);
+      log.info("model {}: logits not in model.yaml, detected {} (input of the final Softmax)", manifest.name(), detected);
+      return detected;
+    });
+    index.node(logits);
+    Map<String, String> layers = new LinkedHashMap<>(manifest.layers());
+    if (!layers.containsKey(ModelManifest.LAST_LAYER)) {
+      String detected = LayerDetector.lastFeatureMap(index, logits);
+      log.info("model {}: layer 'last' not in model.yaml, detected {} (input of the global pooling)", manifest.name(), detected);
+      layers.put(ModelManifest.LAST_LAYER, detected);
+    }
+    layers.forEach((layer, tensor) -> {
+      if (!index.contains(tensor)) {
+        throw new ModelException("model " + manifest.name() + ": layer " + layer + " names tensor " + tensor
+            + " that is not in the graph");
+      }
+    });
+    Labels labels = Labels.read(folder.resolve(manifest.labels().file()), manifest.labels().offset());
+
+    Graph graph = new Graph();
+    try {
+      graph.importGraphDef(dynamic);
+      Session session = new Session(graph, sessionConfig());
+      int numClasses = (int) graph.outputOrThrow(logits).shape().get(1);
+      LoadedModel model = new LoadedModel(folder, manifest, index, graph, session, labels, logits, layers, numClasses);
+      log.info("model {} loaded from {} in {} ms: {} classes, layers {}", manifest.name(), folder,
+          (System.nanoTime() - start) / 1_000_000, numClasses, layers.keySet());
+      return model;
+    } catch (TensorFlowException | IllegalArgumentException e) {
+      graph.close();
+      throw new ModelException("model " + manifest.name() + ": TensorFlow cannot load the graph: " + e.getMessage(), e);
+    }
+  }
+
+  private static GraphDef readGraph(Path file) {
+    try {
+      return GraphDef.parseFrom(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new ModelException("cannot read graph " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Grow GPU memory on demand so several models (and processes) can share a card. */
+  private static ConfigProto sessionConfig() {
+    return ConfigProto.newBuilder()
+        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
+        .setAllowSoftPlacement(true)
+        .build();
+  }
+
+  /** The layer names of a manifest in a stable order (for help texts). */
+  public static List<String> layerNames(ModelManifest manifest) {
+    return manifest.layers().keySet().stream().sorted().toList();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.l2caf;
+
+import dev.l2caf.image.ImageLimits;
+import dev.l2caf.image.ImagePipeline;
+import dev.l2caf.image.PreparedImage;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The shipped model and sample photos, loaded once per test JVM and shared by the tests that read them. */
+public final class TestAssets {
+  public static final Path MODEL_DIR = Path.of("models/mobilenet-v1-050-224");
+  public static final Path SAMPLES = Path.of("samples");
+
+  private static LoadedModel model;
+  private static ImagePipeline pipeline;
+
+  private TestAssets() {}
+
+  public static synchronized LoadedModel model() {
+    if (model == null) {
+      model = ModelLoader.load(MODEL_DIR);
+    }
+    return model;
+  }
+
+  public static synchronized ImagePipeline pipeline() {
+    if (pipeline == null) {
+      pipeline = new ImagePipeline(model().inputSpec(), ImageLimits.defaults());
+    }
+    return pipeline;
+  }
+
+  public static byte[] sampleBytes(String name) {
+    try {
+      return Files.readAllBytes(SAMPLES.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static PreparedImage sample(String name) {
+    return pipeline().prepare(name, sampleBytes(name), true);
+  }
+
+  public static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  /** This process's resident set size in bytes, from /proc (Linux). */
+  public static long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+}

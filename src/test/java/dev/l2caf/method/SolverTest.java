@@ -1,0 +1,210 @@
+package dev.l2caf.method;
+
+import static dev.l2caf.TestAssets.cosine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.l2caf.TestAssets;
+import dev.l2caf.model.FeatureMap;
+import dev.l2caf.model.Forward;
+import dev.l2caf.model.HeadReplay;
+import dev.l2caf.model.LoadedModel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The solvers on the shipped MobileNet, against the method's own definitions (losses, optimality). */
+class SolverTest {
+  private static final LoadedModel MODEL = TestAssets.model();
+  private static final String LAST = MODEL.layerTensor("last");
+  private static final String CONV11 = MODEL.layerTensor("conv11");
+  private static final IterativeSolver FAST = new IterativeSolver(AdamSettings.reference(Mode.FAST.tolerance()));
+
+  private static Forward forward(String layer, String... images) {
+    return MODEL.forward(Arrays.stream(images).map(i -> TestAssets.sample(i).modelInput()).toList(), layer);
+  }
+
+  private static FilterProblem problem(String layer, Forward f, int[] rowImages, int[] classes, Variant variant,
+      FilterType filter) {
+    float[][] objectives = new float[rowImages.length][];
+    for (int r = 0; r < rowImages.length; r++) {
+      objectives[r] = variant.objective(classes[r], f.logits()[rowImages[r]]);
+    }
+    return new FilterProblem(MODEL.head(layer), f.features().rows(rowImages), objectives, variant, filter, 7);
+  }
+
+  private static float[] uniform(FilterProblem p) {
+    FeatureMap f = p.features();
+    float[] u = new float[f.batch() * f.height() * f.width()];
+    Arrays.fill(u, (float) (1 / Math.sqrt(f.height() * f.width())));
+    return u;
+  }
+
+  private static float[] repeat(float[] row, int times) {
+    float[] out = new float[row.length * times];
+    for (int i = 0; i < times; i++) {
+      System.arraycopy(row, 0, out, i * row.length, row.length);
+    }
+    return out;
+  }
+
+  @Test
+  void exactAndIterativeAgreeOnThreeClassesOfTwoImages() {
+    Forward f = forward(LAST, "dog.jpg", "eagle.jpg");
+    int[] images = {0, 0, 0, 1, 1, 1};
+    int[] classes = {251, 250, 249, 23, 22, 24};
+    FilterProblem p = problem(LAST, f, images, classes, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    List<FilterSolution> exact = new ExactSolver().solve(MODEL, p);
+    List<FilterSolution> iterative = FAST.solve(MODEL, p);
+    for (int r = 0; r < images.length; r++) {
+      FilterSolution e = exact.get(r);
+      FilterSolution i = iterative.get(r);
+      assertTrue(cosine(e.heatmap(), i.heatmap()) >= 0.999, "row " + r + ": cosine " + cosine(e.heatmap(), i.heatmap()));
+      assertTrue(Math.abs(i.loss() - e.loss()) <= 0.01 * Math.abs(e.loss()), "row " + r + ": " + i.loss() + " vs " + e.loss());
+      assertEquals(SolverKind.EXACT, e.solver());
+      assertEquals(SolverKind.ITERATIVE, i.solver());
+      assertTrue(i.iterations() > 0 && i.iterations() <= 1000);
+    }
+  }
+
+  @Test
+  void exactOptimumBeatsEveryOtherUnitFilter() {
+    // Independent of the closed form: no unit-norm filter may have a lower class-specific loss.
+    Forward f = forward(LAST, "dog.jpg");
+    FilterProblem one = problem(LAST, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    float optimum = new ExactSolver().solve(MODEL, one).get(0).loss();
+    int trials = 64;
+    FilterProblem many = problem(LAST, f, new int[trials], new int[trials], Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    many = new FilterProblem(many.head(), many.features(), repeatRows(one.objectives()[0], trials), many.variant(),
+        many.filter(), 0);
+    Random random = new Random(1);
+    float[] u = new float[trials * 49];
+    for (int t = 0; t < trials; t++) {
+      double norm = 0;
+      for (int i = 0; i < 49; i++) {
+        u[t * 49 + i] = (float) random.nextGaussian();
+        norm += u[t * 49 + i] * u[t * 49 + i];
+      }
+      for (int i = 0; i < 49; i++) {
+        u[t * 49 + i] /= (float) Math.sqrt(norm);
+      }
+    }
+    float[] losses = FilterLoss.evaluate(MODEL, many, u);
+    for (float loss : losses) {
+      assertTrue(optimum <= loss + 1e-4, "a random unit filter has loss " + loss + " below the optimum " + optimum);
+    }
+    float uniformLoss = FilterLoss.evaluate(MODEL, one, uniform(one))[0];
+    assertTrue(optimum < uniformLoss);
+  }
+
+  private static float[][] repeatRows(float[] row, int times) {
+    float[][] out = new float[times][];
+    Arrays.fill(out, row);
+    return out;
+  }
+
+  @Test
+  void batchedRowsEqualRowsSolvedAlone() {
+    Forward f = forward(LAST, "dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "person.jpg", "scream.jpg");
+    int[] images = {0, 1, 2, 3, 4, 5, 0, 2};
+    int[] classes = {251, 23, 341, 340, 160, 918, 444, 353};
+    FilterProblem batch = problem(LAST, f, images, classes, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    List<FilterSolution> batched = FAST.solve(MODEL, batch);
+    List<FilterSolution> exactBatched = new ExactSolver().solve(MODEL, batch);
+    for (int r = 0; r < images.length; r++) {
+      FilterProblem alone = problem(LAST, f, new int[] {images[r]}, new int[] {classes[r]}, Variant.CLASS_SPECIFIC,
+          FilterType.L2NORM);
+      FilterSolution single = FAST.solve(MODEL, alone).get(0);
+      assertTrue(cosine(single.heatmap(), batched.get(r).heatmap()) >= 0.9999, "row " + r);
+      assertEquals(single.iterations(), batched.get(r).iterations(), "row " + r);
+      FilterSolution exactSingle = new ExactSolver().solve(MODEL, alone).get(0);
+      assertTrue(cosine(exactSingle.heatmap(), exactBatched.get(r).heatmap()) >= 0.9999, "exact row " + r);
+    }
+  }
+
+  @Test
+  void convergenceIsPerImage() {
+    // Softmax filters of these rows converge at different checks; each must stop on its own, as if alone.
+    Forward f = forward(LAST, "dog.jpg", "eagle.jpg", "giraffe.jpg");
+    int[] images = {0, 1, 2};
+    int[] classes = {251, 23, 341};
+    List<FilterSolution> batched = FAST.solve(MODEL,
+        problem(LAST, f, images, classes, Variant.CLASS_SPECIFIC, FilterType.SOFTMAX));
+    for (int r = 0; r < images.length; r++) {
+      FilterSolution alone = FAST.solve(MODEL, problem(LAST, f, new int[] {images[r]}, new int[] {classes[r]},
+          Variant.CLASS_SPECIFIC, FilterType.SOFTMAX)).get(0);
+      assertEquals(alone.iterations(), batched.get(r).iterations(), "row " + r);
+      assertTrue(cosine(alone.heatmap(), batched.get(r).heatmap()) >= 0.9999, "row " + r);
+    }
+    assertTrue(batched.stream().map(FilterSolution::iterations).distinct().count() > 1,
+        "rows should converge at different iterations: " + batched.stream().map(FilterSolution::iterations).toList());
+  }
+
+  @Test
+  void slowModeAtA14x14LayerEndsBelowUniformAndStartingLoss() {
+    Forward f = forward(CONV11, "dog.jpg");
+    assertEquals(14, f.features().height());
+    FilterProblem p = problem(CONV11, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    assertTrue(!p.head().isAffine(), "the head after conv11 has ReLUs");
+    FilterSolution s = new IterativeSolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL, p).get(0);
+    assertEquals(14 * 14, s.heatmap().length);
+    float uniform = FilterLoss.evaluate(MODEL, p, uniform(p))[0];
+    float start = FilterLoss.evaluate(MODEL, p, FilterLoss.initialMap(p))[0];
+    assertTrue(s.loss() < uniform, s.loss() + " vs uniform " + uniform);
+    assertTrue(s.loss() < start, s.loss() + " vs start " + start);
+  }
+
+  @Test
+  void classObliviousAtLastEndsBelowUniformAndStartingLoss() {
+    Forward f = forward(LAST, "dog.jpg", "horses.jpg");
+    FilterProblem p = problem(LAST, f, new int[] {0, 1}, new int[] {0, 0}, Variant.CLASS_OBLIVIOUS, FilterType.L2NORM);
+    List<FilterSolution> s = FAST.solve(MODEL, p);
+    float[] uniform = FilterLoss.evaluate(MODEL, p, uniform(p));
+    float[] start = FilterLoss.evaluate(MODEL, p, repeat(FilterLoss.initialMap(p), 2));
+    for (int r = 0; r < 2; r++) {
+      assertTrue(s.get(r).loss() < uniform[r], s.get(r).loss() + " vs uniform " + uniform[r]);
+      assertTrue(s.get(r).loss() < start[r], s.get(r).loss() + " vs start " + start[r]);
+    }
+  }
+
+  @Test
+  void filterOffKeepsTheModelsLogitsExactly() {
+    // With u = 1 the filtered head must reproduce the logits bit for bit: the class-oblivious loss is then 0.
+    Forward f = forward(LAST, "dog.jpg", "eagle.jpg");
+    FilterProblem p = problem(LAST, f, new int[] {0, 1}, new int[] {0, 0}, Variant.CLASS_OBLIVIOUS, FilterType.L2NORM);
+    float[] ones = new float[2 * 49];
+    Arrays.fill(ones, 1f);
+    float[] loss = FilterLoss.evaluate(MODEL, p, ones);
+    assertEquals(0f, loss[0]);
+    assertEquals(0f, loss[1]);
+  }
+
+  @Test
+  void softmaxAndGaussFiltersGiveFiniteHeatmapsOfTheLayersShape() {
+    Forward f = forward(LAST, "dog.jpg");
+    Forward f11 = forward(CONV11, "dog.jpg");
+    for (FilterType type : List.of(FilterType.SOFTMAX, FilterType.GAUSS)) {
+      FilterSolution s = FAST.solve(MODEL,
+          problem(LAST, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, type)).get(0);
+      assertHeatmap(s, 7, 7);
+    }
+    // Gauss generalized beyond the reference's fixed 7x7.
+    FilterSolution g = new IterativeSolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL,
+        problem(CONV11, f11, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.GAUSS)).get(0);
+    assertHeatmap(g, 14, 14);
+  }
+
+  private static void assertHeatmap(FilterSolution s, int h, int w) {
+    assertEquals(h, s.height());
+    assertEquals(w, s.width());
+    assertEquals(h * w, s.heatmap().length);
+    double sum = 0;
+    for (float v : s.heatmap()) {
+      assertTrue(Float.isFinite(v) && v >= 0, "heatmap value " + v);
+      sum += v * v;
+    }
+    assertEquals(1.0, sum, 1e-4, "finalized heatmaps have unit L2 norm");
+    assertTrue(Float.isFinite(s.loss()));
+  }
+}
