@@ -1,0 +1,102 @@
+package dev.l2caf.store;
+
+import static dev.l2caf.store.S3TestSupport.ACCESS_KEY_ID;
+import static dev.l2caf.store.S3TestSupport.SECRET_ACCESS_KEY;
+import static dev.l2caf.store.S3TestSupport.deadEndpoint;
+import static dev.l2caf.store.S3TestSupport.failureOf;
+import static dev.l2caf.store.S3TestSupport.settings;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.l2caf.embedded.EmbeddedS3;
+import dev.l2caf.store.ObjectStoreException.Code;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObjectStoreTest {
+  @TempDir static Path data;
+  private static EmbeddedS3 s3;
+  private static ObjectStore store;
+
+  @BeforeAll
+  static void startServer() {
+    s3 = EmbeddedS3.startOnDirectory(0, data, ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+    s3.createBucket("l2caf");
+    s3.createBucket("not-for-input");
+    store = ObjectStore.create(settings(s3.endpoint(), Map.of()));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    store.close();
+    s3.close();
+  }
+
+  @Test
+  void putGetAndExistsRoundTripThroughFiles() throws IOException {
+    byte[] png = new byte[200_000];
+    new Random(7).nextBytes(png);
+    String key = ObjectKeys.forResult("results", "mobilenet", "req-1", "281", "heatmap.png");
+
+    store.put(key, png, "image/png").join();
+
+    assertArrayEquals(png, Files.readAllBytes(data.resolve("l2caf").resolve(key)));
+    assertArrayEquals(png, store.get(new S3Uri("l2caf", key)).join());
+    assertTrue(store.exists(key).join());
+    assertFalse(store.exists(key + ".missing").join());
+  }
+
+  @Test
+  void missingObjectIsNotFound() {
+    ObjectStoreException error = failureOf(store.get(S3Uri.parse("s3://l2caf/no/such.jpg")));
+
+    assertEquals(Code.NOT_FOUND, error.code());
+    assertTrue(error.getMessage().contains("s3://l2caf/no/such.jpg"), error.getMessage());
+  }
+
+  @Test
+  void bucketNotAllowedForInputIsDenied() {
+    ObjectStoreException error = failureOf(store.get(S3Uri.parse("s3://not-for-input/x.jpg")));
+
+    assertEquals(Code.ACCESS_DENIED, error.code());
+  }
+
+  @Test
+  void bucketNotAllowedIsDeniedBeforeAnyRequest() throws IOException {
+    // Nothing listens there: any request would end in UNAVAILABLE, after the retries.
+    try (ObjectStore unreachable = ObjectStore.create(settings(deadEndpoint(), Map.of()))) {
+      CompletableFuture<byte[]> read = unreachable.get(S3Uri.parse("s3://elsewhere/x.jpg"));
+
+      assertTrue(read.isDone(), "denied without waiting on the network");
+      assertEquals(Code.ACCESS_DENIED, failureOf(read).code());
+    }
+  }
+
+  @Test
+  void refusedCredentialsAreDeniedWithoutRetrying() {
+    Map<String, String> wrongSecret = Map.of(
+        "AWS_SECRET_ACCESS_KEY", "not-the-secret",
+        "L2CAF_S3_RETRY_MAX_ATTEMPTS", "5",
+        "L2CAF_S3_RETRY_BASE_DELAY_MS", "2000",
+        "L2CAF_S3_RETRY_MAX_DELAY_MS", "2000");
+    try (ObjectStore refused = ObjectStore.create(settings(s3.endpoint(), wrongSecret))) {
+      long started = System.nanoTime();
+
+      ObjectStoreException error = failureOf(refused.put("denied", new byte[1], "text/plain"));
+
+      assertEquals(Code.ACCESS_DENIED, error.code());
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(elapsedMs < 1000, "a 4xx is not retried, took " + elapsedMs + " ms");
+    }
+  }
+}
