@@ -76,6 +76,14 @@ public record ExplainOptions(
     return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value);
   }
 
+  /** What images must share to be explained in one batch: everything but classes, top-k and box threshold. */
+  public record PlanKey(String layer, Mode mode, SolverKind solver, Variant variant, FilterType filter, long seed,
+      int unroll) {}
+
+  public PlanKey planKey() {
+    return new PlanKey(layer, effectiveMode(), solver, variant, filter, seed, unroll);
+  }
+
   /** The mode in effect: the given one, or fast at the last layer and slow elsewhere. */
   public Mode effectiveMode() {
     if (mode != null) {

@@ -49,34 +49,44 @@ public final class Explainer {
   }
 
   public static List<ImageExplanation> explain(LoadedModel model, List<PreparedImage> images, ExplainOptions options) {
+    return explain(model, images, java.util.Collections.nCopies(images.size(), options));
+  }
+
+  /**
+   * Explains images with options of their own that share one {@link ExplainOptions#planKey() plan}: the
+   * target classes, top-k and box threshold may differ from image to image.
+   */
+  public static List<ImageExplanation> explain(LoadedModel model, List<PreparedImage> images,
+      List<ExplainOptions> perImage) {
     if (images.isEmpty()) {
       return List.of();
     }
-    Plan plan = plan(model, options);
-    String layerTensor = plan.layerTensor();
-    Mode mode = plan.mode();
-    HeadReplay head = plan.head();
-    Solver solver = plan.solver();
+    if (perImage.size() != images.size() || perImage.stream().map(ExplainOptions::planKey).distinct().count() != 1) {
+      throw new IllegalArgumentException("one options per image, all with the same plan key");
+    }
+    ExplainOptions shared = perImage.get(0);
+    Plan plan = plan(model, shared);
+    perImage.forEach(o -> o.classes().forEach(c -> checkClass(model, c)));
 
     long t0 = System.nanoTime();
-    Forward forward = model.forward(images.stream().map(PreparedImage::modelInput).toList(), layerTensor);
+    Forward forward = model.forward(images.stream().map(PreparedImage::modelInput).toList(), plan.layerTensor());
     long t1 = System.nanoTime();
 
     List<List<Integer>> targets = new ArrayList<>();
     List<Integer> rowImage = new ArrayList<>();
     List<float[]> objectives = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
-      List<Integer> classes = targets(forward.logits()[i], options);
+      List<Integer> classes = targets(forward.logits()[i], perImage.get(i));
       targets.add(classes);
       for (Integer c : classes) {
         rowImage.add(i);
-        objectives.add(options.variant().objective(c == null ? 0 : c, forward.logits()[i]));
+        objectives.add(shared.variant().objective(c == null ? 0 : c, forward.logits()[i]));
       }
     }
-    FilterProblem problem = new FilterProblem(head,
+    FilterProblem problem = new FilterProblem(plan.head(),
         forward.features().rows(rowImage.stream().mapToInt(Integer::intValue).toArray()),
-        objectives.toArray(new float[0][]), options.variant(), options.filter(), options.seed());
-    List<FilterSolution> solutions = solver.solve(model, problem);
+        objectives.toArray(new float[0][]), shared.variant(), shared.filter(), shared.seed());
+    List<FilterSolution> solutions = plan.solver().solve(model, problem);
     long t2 = System.nanoTime();
 
     double forwardMs = (t1 - t0) / 1e6 / images.size();
@@ -89,10 +99,10 @@ public final class Explainer {
       for (Integer c : targets.get(i)) {
         FilterSolution s = solutions.get(row++);
         explanations.add(new ClassExplanation(c, c == null ? null : model.labels().name(c), s.solver(), s.iterations(),
-            s.loss(), s.heatmap(), s.height(), s.width(), box(s, image, options.boxThreshold())));
+            s.loss(), s.heatmap(), s.height(), s.width(), box(s, image, perImage.get(i).boxThreshold())));
       }
-      out.add(new ImageExplanation(image.source(), image.width(), image.height(), model.name(), options.layer(),
-          mode.label(), predictions(model, forward.logits()[i]), explanations,
+      out.add(new ImageExplanation(image.source(), image.width(), image.height(), model.name(), shared.layer(),
+          plan.mode().label(), predictions(model, forward.logits()[i]), explanations,
           Map.of("forward", forwardMs, "solve", solveMs)));
     }
     return out;

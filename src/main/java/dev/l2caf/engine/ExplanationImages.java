@@ -19,6 +19,19 @@ public final class ExplanationImages {
     return HeatmapRendering.png(HeatmapRendering.overlay(original, values, Colormap.BWR, HeatmapRendering.DEFAULT_OVERLAY_ALPHA));
   }
 
+  /** A small overlay (longest side {@code maxSide}) for status pages. */
+  public static byte[] overlayThumbnailPng(ClassExplanation e, RgbImage original, int maxSide) {
+    double scale = Math.min(1.0, (double) maxSide / Math.max(original.width(), original.height()));
+    int w = Math.max(1, (int) Math.round(original.width() * scale));
+    int h = Math.max(1, (int) Math.round(original.height() * scale));
+    java.awt.image.BufferedImage small = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = small.createGraphics();
+    g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(original.toBufferedImage(), 0, 0, w, h, null);
+    g.dispose();
+    return overlayPng(e, RgbImage.from(small));
+  }
+
   private static float[] scaled(ClassExplanation e, int width, int height) {
     return HeatmapRendering.normalizeMinMax(
         HeatmapRendering.upsample(e.heatmap(), e.gridHeight(), e.gridWidth(), width, height));

@@ -28,16 +28,9 @@ public final class HeatmapRendering {
   public static float[] upsample(float[] grid, int gridH, int gridW, int outW, int outH) {
     if (grid.length != gridH * gridW || outW <= 0 || outH <= 0) {
       throw new IllegalArgumentException(
-          "cannot upsample "
-              + grid.length
-              + " values as "
-              + gridH
-              + "x"
-              + gridW
-              + " grid to "
-              + outW
-              + "x"
-              + outH);
+          String.format(
+              "cannot upsample %d values as a %dx%d grid to %dx%d",
+              grid.length, gridH, gridW, outW, outH));
     }
     Taps columns = Taps.of(gridW, outW);
     Taps rows = Taps.of(gridH, outH);

@@ -1,5 +1,7 @@
 package dev.l2caf.image;
 
+import java.util.Locale;
+
 /**
  * Upper bounds on what an uploaded image may cost before we spend memory on it.
  *
@@ -32,8 +34,12 @@ public record ImageLimits(long maxBytes, long maxPixels) {
           ImageException.Code.TOO_MANY_PIXELS,
           source,
           String.format(
+              Locale.ROOT,
               "%dx%d is %,d pixels, more than the %,d allowed",
-              width, height, width * height, maxPixels));
+              width,
+              height,
+              width * height,
+              maxPixels));
     }
   }
 }

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Turns uploaded bytes into model input. JPEGs that TensorFlow decodes well are decoded inside
  * TensorFlow, at a reduced DCT scale when the model input is much smaller (several times faster
- * than ImageIO plus Java2D); everything else is decoded by {@link JavaImageDecoder} and fed into
- * the same orient/resize/normalize graph. Thread-safe: prepare may be called from several threads
- * at once.
+ * than ImageIO plus Java2D); everything else is decoded (and oriented) by {@link JavaImageDecoder}
+ * and goes through the same fit, resize and normalization. Thread-safe: prepare may be called from
+ * several threads at once.
  */
 public final class ImagePipeline implements AutoCloseable {
 
@@ -24,8 +24,8 @@ public final class ImagePipeline implements AutoCloseable {
   }
 
   /**
-   * @param keepOriginal also return the full-size display-oriented image (for overlays); this
-   *     forces a full-scale decode
+   * @param keepOriginal also return the full-size display-oriented image (for overlays); the model
+   *     input is the same either way
    * @throws ImageException when the bytes are not an acceptable image
    */
   public PreparedImage prepare(String source, byte[] bytes, boolean keepOriginal) {
@@ -34,17 +34,23 @@ public final class ImagePipeline implements AutoCloseable {
     }
     ImageHeader header = ImageProbe.probe(source, bytes, limits);
     if (header.tensorflowDecodable()) {
-      // The original must be full size for overlays; otherwise decode no larger than needed.
-      int ratio = keepOriginal ? 1 : dctRatio(header, spec);
+      // The model input always comes from the smallest sufficient decode, so it does not depend on
+      // keepOriginal; a full-size original for overlays is a second, ratio-1 decode.
+      int ratio = dctRatio(header, spec);
+      boolean originalInSameDecode = keepOriginal && ratio == 1;
       Optional<PreprocessGraph.Prepared> prepared =
-          graph.fromJpeg(source, bytes, header.orientation(), ratio, keepOriginal);
+          graph.fromJpeg(source, bytes, header.orientation(), ratio, originalInSameDecode);
       if (prepared.isPresent()) {
+        RgbImage original = null;
+        if (originalInSameDecode) {
+          original = prepared.get().oriented();
+        } else if (keepOriginal) {
+          original = graph.fromJpeg(source, bytes, header.orientation(), 1, true)
+              .map(PreprocessGraph.Prepared::oriented)
+              .orElseGet(() -> JavaImageDecoder.decode(source, bytes, header));
+        }
         return new PreparedImage(
-            source,
-            header.displayWidth(),
-            header.displayHeight(),
-            prepared.get().modelInput(),
-            prepared.get().oriented());
+            source, header.displayWidth(), header.displayHeight(), prepared.get().modelInput(), original);
       }
       // TensorFlow refused it (logged at debug): the Java decoder gets its chance.
     }

@@ -1,5 +1,7 @@
 package dev.l2caf.image;
 
+import java.util.Locale;
+
 /**
  * Checks an upload cheaply before any pixel is decoded: size in bytes, format from magic bytes,
  * dimensions from the header against the pixel limit, completeness, EXIF orientation, and which
@@ -17,7 +19,11 @@ public final class ImageProbe {
       throw new ImageException(
           ImageException.Code.TOO_MANY_BYTES,
           source,
-          String.format("%,d bytes is more than the %,d allowed", bytes.length, limits.maxBytes()));
+          String.format(
+              Locale.ROOT,
+              "%,d bytes is more than the %,d allowed",
+              bytes.length,
+              limits.maxBytes()));
     }
     return switch (FormatSniffer.sniff(source, bytes)) {
       case JPEG -> JpegHeaderReader.read(source, bytes, limits);

@@ -114,7 +114,7 @@ public final class LoadedModel implements AutoCloseable {
     if (index.contains(layer) && !layer.isBlank()) {
       return layer;
     }
-    throw new ModelException("unknown layer '" + layer + "' for model " + name + "; named layers: "
+    throw new ModelException(ModelException.Kind.UNKNOWN_LAYER, "unknown layer '" + layer + "' for model " + name + "; named layers: "
         + String.join(", ", layers.keySet().stream().sorted().toList()) + " (or any tensor name of the graph)");
   }
 

@@ -29,10 +29,10 @@ public final class ModelLoader {
   public static ModelManifest readManifest(Path folder) {
     Path file = folder.resolve("model.yaml");
     if (!Files.isDirectory(folder)) {
-      throw new ModelException("model folder " + folder + " does not exist");
+      throw new ModelException(ModelException.Kind.NOT_FOUND, "model folder " + folder + " does not exist");
     }
     if (!Files.isRegularFile(file)) {
-      throw new ModelException("model folder " + folder + " has no model.yaml");
+      throw new ModelException(ModelException.Kind.NOT_FOUND, "model folder " + folder + " has no model.yaml");
     }
     try {
       return YAML.readValue(file.toFile(), ModelManifest.class);

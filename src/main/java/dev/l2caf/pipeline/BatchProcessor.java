@@ -1,0 +1,102 @@
+package dev.l2caf.pipeline;
+
+import dev.l2caf.engine.ExplainOptions;
+import dev.l2caf.engine.Explainer;
+import dev.l2caf.engine.ImageExplanation;
+import dev.l2caf.image.ImageLimits;
+import dev.l2caf.image.ImagePipeline;
+import dev.l2caf.image.PreparedImage;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelCache;
+import dev.l2caf.model.ModelException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one batch of jobs that share a {@link BatchKey} through the engine, on the calling thread. A job
+ * that fails (bad image, unknown class) is answered alone; the rest of the batch goes on.
+ */
+public final class BatchProcessor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
+
+  private final ModelCache models;
+  private final Path defaultModel;
+  private final ImageLimits limits;
+  private final Map<Path, ImagePipeline> pipelines = new ConcurrentHashMap<>();
+
+  public BatchProcessor(ModelCache models, Path defaultModel, ImageLimits limits) {
+    this.models = models;
+    this.defaultModel = defaultModel;
+    this.limits = limits;
+  }
+
+  /** The folder of a request's model: the default, or a sibling folder of it by name. */
+  public Path modelFolder(String name) {
+    return name == null ? defaultModel : defaultModel.toAbsolutePath().getParent().resolve(name);
+  }
+
+  /** Loads (and warms) the default model so the first batch does not pay for it. */
+  public void warmUp() {
+    try (LoadedModel.Lease lease = models.lease(defaultModel)) {
+      Explainer.plan(lease.model(), ExplainOptions.defaults());
+      pipeline(defaultModel, lease.model());
+    }
+  }
+
+  public List<Outcome> process(BatchKey key, List<Job> jobs) {
+    List<Outcome> outcomes = new ArrayList<>();
+    try (LoadedModel.Lease lease = models.lease(modelFolder(key.model()))) {
+      LoadedModel model = lease.model();
+      ImagePipeline pipeline = pipeline(modelFolder(key.model()), model);
+      List<Job> ready = new ArrayList<>();
+      List<PreparedImage> images = new ArrayList<>();
+      for (Job job : jobs) {
+        try {
+          ExplainOptions options = job.request().options();
+          Explainer.plan(model, options); // layer, classes and solver checked per request
+          images.add(pipeline.prepare(job.request().id(), job.imageBytes(),
+              job.request().outputs().contains(OutputKind.OVERLAY_PNG)));
+          ready.add(job);
+        } catch (RuntimeException e) {
+          outcomes.add(new Outcome.Failed(job, ErrorCodes.of(e)));
+        }
+      }
+      if (!ready.isEmpty()) {
+        long start = System.nanoTime();
+        List<ImageExplanation> results;
+        try {
+          results = Explainer.explain(model, images, ready.stream().map(j -> j.request().options()).toList());
+        } catch (RuntimeException e) {
+          log.warn("batch of {} failed in the engine: {}", ready.size(), e.toString());
+          RequestError error = ErrorCodes.of(e);
+          ready.forEach(j -> outcomes.add(new Outcome.Failed(j, error)));
+          return outcomes;
+        }
+        long computeNanos = (System.nanoTime() - start) / ready.size();
+        for (int i = 0; i < ready.size(); i++) {
+          outcomes.add(new Outcome.Explained(ready.get(i), results.get(i), images.get(i), computeNanos));
+        }
+      }
+    } catch (ModelException e) {
+      RequestError error = ErrorCodes.of(e);
+      jobs.forEach(j -> outcomes.add(new Outcome.Failed(j, error)));
+    }
+    return outcomes;
+  }
+
+  private ImagePipeline pipeline(Path folder, LoadedModel model) {
+    return pipelines.computeIfAbsent(folder.toAbsolutePath().normalize(),
+        f -> new ImagePipeline(model.inputSpec(), limits));
+  }
+
+  @Override
+  public void close() {
+    pipelines.values().forEach(ImagePipeline::close);
+    pipelines.clear();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.l2caf.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.l2caf.engine.ClassExplanation;
+import dev.l2caf.engine.ExplanationImages;
+import dev.l2caf.engine.ImageExplanation;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files a request asked for, per explained class: PNGs for people and the raw grid as JSON. PNG
+ * encoding costs more than the explanation itself, so callers run this off the engine's thread.
+ */
+public final class ResultFiles {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int THUMBNAIL_SIDE = 128;
+
+  private ResultFiles() {}
+
+  public static Outcome.Rendered render(Outcome.Explained e) {
+    ExplainRequest request = e.job().request();
+    ImageExplanation result = e.result();
+    List<Outcome.RenderedClass> classes = new ArrayList<>();
+    for (ClassExplanation x : result.explanations()) {
+      Map<OutputKind, byte[]> files = new EnumMap<>(OutputKind.class);
+      for (OutputKind kind : request.outputs()) {
+        files.put(kind, switch (kind) {
+          case HEATMAP_PNG -> ExplanationImages.heatmapPng(x, e.image().width(), e.image().height());
+          case OVERLAY_PNG -> ExplanationImages.overlayPng(x, e.image().original());
+          case RAW_JSON -> rawJson(request.id(), result, x);
+        });
+      }
+      classes.add(new Outcome.RenderedClass(x, x.classId() == null ? "oblivious" : String.valueOf(x.classId()), files));
+    }
+    byte[] thumbnail = e.image().original() == null || result.explanations().isEmpty() ? null
+        : ExplanationImages.overlayThumbnailPng(result.explanations().get(0), e.image().original(), THUMBNAIL_SIDE);
+    return new Outcome.Rendered(classes, thumbnail);
+  }
+
+  private static byte[] rawJson(String id, ImageExplanation result, ClassExplanation e) {
+    ObjectNode node = JSON.createObjectNode().put("id", id).put("model", result.model())
+        .put("layer", result.layer()).put("mode", result.mode());
+    if (e.classId() == null) {
+      node.putNull("class").putNull("label");
+    } else {
+      node.put("class", e.classId()).put("label", e.label());
+    }
+    node.put("solver", e.solver().label()).put("iterations", e.iterations()).put("loss", e.loss());
+    node.put("width", result.width()).put("height", result.height());
+    CompletionJson.box(node.putArray("box"), e.box());
+    node.set("heatmap", JSON.valueToTree(e.grid()));
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+}

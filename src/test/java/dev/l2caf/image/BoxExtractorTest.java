@@ -1,0 +1,68 @@
+package dev.l2caf.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class BoxExtractorTest {
+
+  private static final int W = 40;
+  private static final int H = 30;
+
+  private static void fill(float[] map, int x0, int y0, int x1, int y1, float value) {
+    for (int y = y0; y < y1; y++) {
+      for (int x = x0; x < x1; x++) {
+        map[y * W + x] = value;
+      }
+    }
+  }
+
+  @Test
+  void boxesTheLargestRegionNotTheHottest() {
+    float[] map = new float[W * H];
+    fill(map, 2, 3, 6, 7, 1.0f); // 4x4 = 16 pixels at the maximum
+    fill(map, 20, 10, 35, 25, 0.5f); // 15x15 = 225 pixels, cooler but larger
+    assertEquals(new Box(20, 10, 35, 25), BoxExtractor.fromHeatmap(map, W, H, 0.2));
+  }
+
+  @Test
+  void joinsDiagonalNeighbours() {
+    float[] map = new float[W * H];
+    for (int i = 0; i < 10; i++) {
+      map[(5 + i) * W + 5 + i] = 1; // a diagonal line is one 8-connected region of 10 pixels
+    }
+    fill(map, 30, 0, 33, 3, 1); // 9 pixels
+    Box box = BoxExtractor.fromHeatmap(map, W, H, 0.2);
+    assertEquals(new Box(5, 5, 15, 15), box);
+    assertEquals(10, box.width());
+  }
+
+  @Test
+  void thresholdDecidesWhatBelongs() {
+    float[] map = new float[W * H];
+    fill(map, 10, 10, 12, 12, 1.0f);
+    fill(map, 12, 10, 20, 12, 0.3f); // touches the hot spot; above 0.2 of max, below 0.5
+    assertEquals(new Box(10, 10, 20, 12), BoxExtractor.fromHeatmap(map, W, H, 0.2));
+    assertEquals(new Box(10, 10, 12, 12), BoxExtractor.fromHeatmap(map, W, H, 0.5));
+    assertEquals(
+        new Box(10, 10, 20, 12),
+        BoxExtractor.fromHeatmap(map, W, H, 0.3)); // at the threshold counts
+  }
+
+  @Test
+  void allZeroMapBoxesTheWholeImage() {
+    assertEquals(new Box(0, 0, W, H), BoxExtractor.fromHeatmap(new float[W * H], W, H, 0.2));
+  }
+
+  @Test
+  void handlesARegionOfMillionsOfPixelsWithoutRecursion() {
+    int w = 3000;
+    int h = 2000;
+    float[] map = new float[w * h];
+    java.util.Arrays.fill(map, 1);
+    map[0] = 0;
+    assertEquals(
+        new Box(0, 0, w, h),
+        BoxExtractor.fromHeatmap(map, w, h, BoxExtractor.DEFAULT_THRESHOLD_FRACTION));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.l2caf.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.l2caf.TestAssets;
+import dev.l2caf.engine.ClassExplanation;
+import dev.l2caf.engine.ExplainOptions;
+import dev.l2caf.engine.Explainer;
+import dev.l2caf.store.ObjectStore;
+import dev.l2caf.store.S3Uri;
+import io.vertx.core.Vertx;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole pipeline against a real Kafka broker, a real S3 server and the real model. */
+class ExplanationServiceTest {
+  private static final List<String> SAMPLES =
+      List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "person.jpg", "scream.jpg");
+
+  private static ServiceHarness harness;
+  private static Vertx vertx;
+  private static ExplanationService service;
+  private static ObjectStore store;
+  private static final RecordingEvents events = new RecordingEvents();
+
+  @BeforeAll
+  static void start() throws Exception {
+    harness = new ServiceHarness(Map.of());
+    vertx = Vertx.vertx();
+    service = ExplanationService.start(vertx, harness.config, events).toCompletionStage().toCompletableFuture()
+        .get(120, TimeUnit.SECONDS);
+    store = ObjectStore.create(harness.config.s3());
+    for (String name : SAMPLES) {
+      store.put("inputs/" + name, TestAssets.sampleBytes(name), "image/jpeg").get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    service.stop(Duration.ofSeconds(10)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    store.close();
+    harness.close();
+  }
+
+  private static Map<String, Object> request(String id, String sample, boolean inline, int n) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("id", id);
+    r.put("image", inline
+        ? Map.of("base64", Base64.getEncoder().encodeToString(TestAssets.sampleBytes(sample)))
+        : Map.of("uri", "s3://l2caf/inputs/" + sample));
+    r.put("metadata", Map.of("n", n, "sample", sample));
+    return r;
+  }
+
+  private static Map<String, JsonNode> completionsById(int count) {
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    for (ConsumerRecord<String, byte[]> record : harness.read("l2caf.completions", count, Duration.ofSeconds(180))) {
+      JsonNode node = ServiceHarness.json(record.value());
+      assertEquals(record.key(), node.get("id").asText(), "the Kafka key is the request id");
+      byId.put(node.get("id").asText(), node);
+    }
+    return byId;
+  }
+
+  @Test
+  void fiftyRequestsGiveFiftyOkCompletionsWithStoredResults() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      harness.send("e2e-" + i, request("e2e-" + i, SAMPLES.get(i % SAMPLES.size()), i % 2 == 1, i));
+    }
+    Map<String, JsonNode> byId = completionsById(50 + 0);
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      JsonNode c = byId.get("e2e-" + i);
+      assertNotNull(c, "completion of e2e-" + i);
+      assertEquals("ok", c.get("status").asText(), c.toString());
+      assertEquals(i, c.get("metadata").get("n").asInt(), "metadata is echoed");
+      assertEquals("mobilenet-v1-050-224", c.get("model").asText());
+      assertEquals(5, c.get("predictions").size());
+      assertTrue(c.get("timings").get("total_ms").asLong() >= c.get("timings").get("compute_ms").asLong());
+      ids.add(c.get("id").asText());
+    }
+    assertEquals(50, ids.size());
+    assertTrue(events.batchSizes.stream().anyMatch(s -> s > 1), "a burst is batched: " + events.batchSizes);
+
+    // The stored files are real PNGs at the image's size, and the raw grid is the engine's.
+    JsonNode dog = byId.get("e2e-0").get("explanations").get(0);
+    for (String kind : List.of("heatmap_png", "overlay_png")) {
+      byte[] png = store.get(S3Uri.parse(dog.get("files").get(kind).asText())).get(30, TimeUnit.SECONDS);
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+      assertEquals(768, image.getWidth());
+      assertEquals(576, image.getHeight());
+    }
+    JsonNode raw = ServiceHarness.json(store.get(S3Uri.parse(dog.get("files").get("raw_json").asText()))
+        .get(30, TimeUnit.SECONDS));
+    ClassExplanation expected = Explainer.explain(TestAssets.model(), List.of(TestAssets.sample("dog.jpg")),
+        ExplainOptions.defaults()).get(0).explanations().get(0);
+    assertEquals(expected.classId().intValue(), dog.get("class").asInt());
+    float[][] grid = expected.grid();
+    for (int y = 0; y < grid.length; y++) {
+      for (int x = 0; x < grid[y].length; x++) {
+        assertEquals(grid[y][x], raw.get("heatmap").get(y).get(x).floatValue(), 1e-5, "cell " + y + "," + x);
+      }
+    }
+    String expectedKey = "s3://l2caf/results/mobilenet-v1-050-224/e2e-0/" + expected.classId() + "/heatmap.json";
+    assertEquals(expectedKey, dog.get("files").get("raw_json").asText());
+  }
+
+  @Test
+  void poisonGoesToTheDeadLetterTopicAndInvalidRequestsGetErrorCompletions() throws Exception {
+    harness.send("poison-1", "this is not JSON".getBytes(StandardCharsets.UTF_8));
+    harness.send("poison-2", Map.of("no", "id"));
+    harness.send("bad-1", Map.of("id", "bad-1", "image", Map.of("uri", "http://169.254.169.254/latest")));
+    harness.send("bad-2", Map.of("id", "bad-2", "image", Map.of("uri", "s3://l2caf/inputs/dog.jpg"), "classes", List.of(5000)));
+    harness.send("bad-3", Map.of("id", "bad-3", "image", Map.of("uri", "s3://l2caf/inputs/missing.jpg")));
+    harness.send("after-poison", request("after-poison", "dog.jpg", false, 1));
+
+    List<ConsumerRecord<String, byte[]>> dlq = harness.read("l2caf.requests.dlq", 2, Duration.ofSeconds(60));
+    assertEquals(2, dlq.size());
+    assertEquals("this is not JSON", new String(dlq.get(0).value(), StandardCharsets.UTF_8), "original bytes kept");
+    assertNotNull(dlq.get(0).headers().lastHeader(CompletionPublisherVerticle.ERROR_HEADER));
+
+    Map<String, JsonNode> byId = completionsById(50 + 4);
+    assertError(byId.get("bad-1"), "INVALID_REQUEST");
+    assertError(byId.get("bad-2"), "UNKNOWN_CLASS");
+    assertError(byId.get("bad-3"), "IMAGE_NOT_FOUND");
+    assertEquals("ok", byId.get("after-poison").get("status").asText(), "the stream goes on after bad input");
+  }
+
+  private static void assertError(JsonNode completion, String code) {
+    assertNotNull(completion);
+    assertEquals("error", completion.get("status").asText());
+    assertEquals(code, completion.get("error").get("code").asText(), completion.toString());
+  }
+}
