@@ -18,7 +18,6 @@ import dev.l2caf.model.HeadReplay;
 import dev.l2caf.model.LoadedModel;
 import dev.l2caf.model.ModelManifest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -91,15 +90,20 @@ public final class Explainer {
 
     double forwardMs = (t1 - t0) / 1e6 / images.size();
     double solveMs = (t2 - t1) / 1e6 / images.size();
+    // Boxes need the heatmap at full image size: worth both cores while TensorFlow is idle.
+    Box[] boxes = IntStream.range(0, solutions.size()).parallel()
+        .mapToObj(r -> box(solutions.get(r), images.get(rowImage.get(r)), perImage.get(rowImage.get(r)).boxThreshold()))
+        .toArray(Box[]::new);
     List<ImageExplanation> out = new ArrayList<>();
     int row = 0;
     for (int i = 0; i < images.size(); i++) {
       PreparedImage image = images.get(i);
       List<ClassExplanation> explanations = new ArrayList<>();
       for (Integer c : targets.get(i)) {
-        FilterSolution s = solutions.get(row++);
+        FilterSolution s = solutions.get(row);
         explanations.add(new ClassExplanation(c, c == null ? null : model.labels().name(c), s.solver(), s.iterations(),
-            s.loss(), s.heatmap(), s.height(), s.width(), box(s, image, perImage.get(i).boxThreshold())));
+            s.loss(), s.heatmap(), s.height(), s.width(), boxes[row]));
+        row++;
       }
       out.add(new ImageExplanation(image.source(), image.width(), image.height(), model.name(), shared.layer(),
           plan.mode().label(), predictions(model, forward.logits()[i]), explanations,
@@ -139,11 +143,22 @@ public final class Explainer {
     return topIndices(logits, options.topK());
   }
 
+  /** The indices of the k largest values, largest first (a partial selection: k is small, values are many). */
   static List<Integer> topIndices(float[] values, int k) {
-    return IntStream.range(0, values.length).boxed()
-        .sorted(Comparator.comparingDouble((Integer i) -> values[i]).reversed())
-        .limit(k)
-        .toList();
+    int n = Math.min(k, values.length);
+    int[] top = new int[n];
+    int size = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (size < n || values[i] > values[top[size - 1]]) {
+        int at = size < n ? size++ : n - 1;
+        while (at > 0 && values[top[at - 1]] < values[i]) {
+          top[at] = top[at - 1];
+          at--;
+        }
+        top[at] = i;
+      }
+    }
+    return java.util.Arrays.stream(top).boxed().toList();
   }
 
   static List<Prediction> predictions(LoadedModel model, float[] logits) {
