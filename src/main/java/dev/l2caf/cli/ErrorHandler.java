@@ -16,7 +16,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
     if (e instanceof ModelException || e instanceof ExplainException || e instanceof ImageException
-        || e instanceof IllegalArgumentException || e instanceof UsageException) {
+        || e instanceof IllegalArgumentException || e instanceof UsageException
+        || e instanceof dev.l2caf.config.ConfigException) {
       cmd.getErr().println("error: " + e.getMessage());
       return 2;
     }

@@ -9,8 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Visual explanations of CNN image classifications with L2-CAF (Taha et al., ECCV 2020).",
-    subcommands = {ExplainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ExplainCommand.class, DemoCommand.class, WorkerCommand.class, SubmitCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
+        "  java -jar target/l2caf.jar demo",
         "  java -jar target/l2caf.jar explain samples/dog.jpg",
         "  java -jar target/l2caf.jar explain samples/ --top-k 3 --json > explanations.jsonl",
         "  java -jar target/l2caf.jar bench"})

@@ -3,6 +3,7 @@ package dev.l2caf.service;
 import dev.l2caf.engine.ClassExplanation;
 import dev.l2caf.engine.ImageExplanation;
 import dev.l2caf.pipeline.Completion;
+import dev.l2caf.pipeline.CompletionJson;
 import dev.l2caf.pipeline.ErrorCodes;
 import dev.l2caf.pipeline.Job;
 import dev.l2caf.pipeline.Outcome;
@@ -81,7 +82,17 @@ final class ResultWriterVerticle extends VerticleBase {
           Completion done = new Completion(job.request().id(), true, null, null, r.model(), r.layer(), r.predictions(),
               explained, new Completion.Timings(Math.max(0, totalMs - computeMs - storeMs), computeMs, storeMs, totalMs),
               job.attempt(), Workers.name(), job.request().metadata());
-          answer(job, done, rendered.thumbnail(), explained.isEmpty() ? null : explained.get(0).files().get(OutputKind.OVERLAY_PNG));
+          // Stored last: its presence tells a resumed backfill that every file of this request is there.
+          store.put(ObjectKeys.forCompletion(prefix, model, job.request().id()), CompletionJson.toBytes(done),
+                  "application/json")
+              .whenComplete((stored, storeFailure) -> context.runOnContext(w -> {
+                if (storeFailure != null) {
+                  answer(job, error(job, ErrorCodes.of(storeFailure)), null, null);
+                } else {
+                  answer(job, done, rendered.thumbnail(),
+                      explained.isEmpty() ? null : explained.get(0).files().get(OutputKind.OVERLAY_PNG));
+                }
+              }));
         }));
   }
 

@@ -26,6 +26,14 @@ public final class ObjectKeys {
         requireSegment("file name", fileName));
   }
 
+  /** The key of a request's completion record, stored after its files: its presence means "done". */
+  public static String forCompletion(String prefix, String model, String requestId) {
+    return String.join("/", requirePrefix(prefix), requireSegment("model", model),
+        requireSegment("request id", requestId), COMPLETION_FILE);
+  }
+
+  public static final String COMPLETION_FILE = "completion.json";
+
   /** A prefix is one or more plain names joined by '/', without leading or trailing '/'. */
   public static String requirePrefix(String prefix) {
     if (prefix == null || prefix.isEmpty()) {

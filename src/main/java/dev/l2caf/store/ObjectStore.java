@@ -4,6 +4,7 @@ import dev.l2caf.config.S3Credentials;
 import dev.l2caf.config.S3Settings;
 import dev.l2caf.store.ObjectStoreException.Code;
 import java.util.Set;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -140,6 +141,25 @@ public final class ObjectStore implements AutoCloseable {
           }
           throwIfFailed(target, "look up", failure);
           return true;
+        });
+  }
+
+  /**
+   * The keys under {@code prefix} in an allowed input bucket (for backfills), in the store's order.
+   *
+   * @return a future failing with {@link Code#ACCESS_DENIED} at once for a bucket not allowed
+   */
+  public CompletableFuture<List<String>> list(String listBucket, String prefix) {
+    if (!allowedInputBuckets.contains(listBucket)) {
+      return CompletableFuture.failedFuture(new ObjectStoreException(Code.ACCESS_DENIED,
+          "bucket '" + listBucket + "' is not an allowed input bucket", null));
+    }
+    List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return client.listObjectsV2Paginator(request -> request.bucket(listBucket).prefix(prefix))
+        .subscribe(page -> page.contents().forEach(o -> keys.add(o.key())))
+        .handle((done, failure) -> {
+          throwIfFailed(new S3Uri(listBucket, prefix.isEmpty() ? "*" : prefix), "list", failure);
+          return List.copyOf(keys);
         });
   }
 
