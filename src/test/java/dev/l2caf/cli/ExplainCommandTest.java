@@ -127,7 +127,12 @@ class ExplainCommandTest {
 
   @Test
   void everyCommandHasHelpWithExamples() {
-    for (String[] args : List.of(new String[] {"--help"}, new String[] {"explain", "--help"}, new String[] {"bench", "--help"})) {
+    for (String command : List.of("explain", "demo", "worker", "submit", "bench")) {
+      Run r = run(command, "--help");
+      assertEquals(0, r.exit());
+      assertTrue(r.out().contains("Examples:"), command + " --help:\n" + r.out());
+    }
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {"help", "explain"})) {
       Run r = run(args);
       assertEquals(0, r.exit());
       assertTrue(r.out().contains("Examples:"), String.join(" ", args) + ":\n" + r.out());

@@ -11,7 +11,11 @@ import dev.l2caf.engine.ExplainOptions;
 import dev.l2caf.engine.Explainer;
 import dev.l2caf.store.ObjectStore;
 import dev.l2caf.store.S3Uri;
-import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Pattern;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,17 +39,14 @@ class ExplanationServiceTest {
       List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "person.jpg", "scream.jpg");
 
   private static ServiceHarness harness;
-  private static Vertx vertx;
-  private static ExplanationService service;
+  private static ServiceRunner runner;
   private static ObjectStore store;
-  private static final RecordingEvents events = new RecordingEvents();
+  private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    harness = new ServiceHarness(Map.of());
-    vertx = Vertx.vertx();
-    service = ExplanationService.start(vertx, harness.config, events).toCompletionStage().toCompletableFuture()
-        .get(120, TimeUnit.SECONDS);
+    harness = new ServiceHarness(Map.of("L2CAF_HTTP_PORT", "0"));
+    runner = ServiceRunner.start(harness.config);
     store = ObjectStore.create(harness.config.s3());
     for (String name : SAMPLES) {
       store.put("inputs/" + name, TestAssets.sampleBytes(name), "image/jpeg").get(30, TimeUnit.SECONDS);
@@ -54,8 +55,7 @@ class ExplanationServiceTest {
 
   @AfterAll
   static void stop() throws Exception {
-    service.stop(Duration.ofSeconds(10)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    runner.close();
     store.close();
     harness.close();
   }
@@ -98,7 +98,18 @@ class ExplanationServiceTest {
       ids.add(c.get("id").asText());
     }
     assertEquals(50, ids.size());
-    assertTrue(events.batchSizes.stream().anyMatch(s -> s > 1), "a burst is batched: " + events.batchSizes);
+
+    // The status API saw them, and batched the burst.
+    JsonNode status = ServiceHarness.json(get("api/status").getBytes(StandardCharsets.UTF_8));
+    assertTrue(status.get("requests").get("succeeded").asLong() >= 50, status.get("requests").toString());
+    long batchedMoreThanOne = 0;
+    for (JsonNode bucket : status.get("batchSizes")) {
+      if (bucket.get("min").asInt() > 1) {
+        batchedMoreThanOne += bucket.get("batches").asLong();
+      }
+    }
+    assertTrue(batchedMoreThanOne > 0, "a burst is batched: " + status.get("batchSizes"));
+    assertTrue(status.get("ready").asBoolean());
 
     // The stored files are real PNGs at the image's size, and the raw grid is the engine's.
     JsonNode dog = byId.get("e2e-0").get("explanations").get(0);
@@ -142,6 +153,26 @@ class ExplanationServiceTest {
     assertError(byId.get("bad-2"), "UNKNOWN_CLASS");
     assertError(byId.get("bad-3"), "IMAGE_NOT_FOUND");
     assertEquals("ok", byId.get("after-poison").get("status").asText(), "the stream goes on after bad input");
+  }
+
+  @Test
+  void metricsAreValidPrometheusTextWithThePipelinesCounters() throws Exception {
+    String metrics = get("metrics");
+    Pattern sample = Pattern.compile("^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*\\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$");
+    for (String line : metrics.lines().toList()) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        assertTrue(sample.matcher(line).matches(), "not a sample line: " + line);
+      }
+    }
+    assertTrue(metrics.contains("l2caf_requests_received_total"), "pipeline counters exported");
+    assertTrue(metrics.contains("vertx_"), "Vert.x metrics exported");
+  }
+
+  private static String get(String path) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(runner.statusUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), path);
+    return response.body();
   }
 
   private static void assertError(JsonNode completion, String code) {

@@ -1,0 +1,114 @@
+package dev.l2caf.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Mode;
+import dev.l2caf.method.Variant;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The request contract: the parser and docs/schema/request.schema.json agree on every case. */
+class RequestParserTest {
+  private static final RequestParser PARSER = new RequestParser(new RequestParser.Limits(1000, 10));
+
+  private static ParseResult parse(String json) {
+    return PARSER.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void fullRequestIsAcceptedWithEveryField() {
+    String json = """
+        {"id": "r-1.a_b", "image": {"uri": "s3://l2caf/in/dog.jpg"}, "model": "mobilenet-v1-050-224",
+         "layer": "conv11", "mode": "slow", "solver": "iterative", "variant": "class-oblivious",
+         "classes": [251, 0], "filter": "gauss", "seed": 42, "outputs": ["raw_json"], "metadata": {"batch": 7}}
+        """;
+    ExplainRequest r = ((ParseResult.Accepted) parse(json)).request();
+    assertEquals("r-1.a_b", r.id());
+    assertEquals("s3://l2caf/in/dog.jpg", "s3://" + ((ImageSource.Stored) r.image()).uri().bucket() + "/"
+        + ((ImageSource.Stored) r.image()).uri().key());
+    assertEquals("conv11", r.options().layer());
+    assertEquals(Mode.SLOW, r.options().mode());
+    assertEquals(Variant.CLASS_OBLIVIOUS, r.options().variant());
+    assertEquals(FilterType.GAUSS, r.options().filter());
+    assertEquals(List.of(251, 0), r.options().classes());
+    assertEquals(42, r.options().seed());
+    assertEquals(Set.of(OutputKind.RAW_JSON), r.outputs());
+    assertEquals(7, r.metadata().get("batch").asInt());
+    assertTrue(Schemas.check(Schemas.REQUEST, json).getValid());
+  }
+
+  @Test
+  void inlineImagesAreDecodedWithinTheLimit() {
+    byte[] bytes = {1, 2, 3, 4, 5};
+    String json = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}}";
+    ExplainRequest r = ((ParseResult.Accepted) parse(json)).request();
+    assertArrayEquals(bytes, ((ImageSource.Inline) r.image()).bytes());
+    assertEquals(Set.of(OutputKind.values()), r.outputs(), "all outputs by default");
+    String big = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(new byte[2000]) + "\"}}";
+    assertEquals(ErrorCode.IMAGE_TOO_LARGE, ((ParseResult.Rejected) parse(big)).code());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "not JSON                      | this is not json",
+      "JSON array                    | [1,2]",
+      "no id                         | {\"image\":{\"uri\":\"s3://bkt/k\"}}",
+      "id with a slash               | {\"id\":\"a/b\",\"image\":{\"uri\":\"s3://bkt/k\"}}",
+      "id climbing up                | {\"id\":\"../x\",\"image\":{\"uri\":\"s3://bkt/k\"}}",
+      "id of two dots                | {\"id\":\"..\",\"image\":{\"uri\":\"s3://bkt/k\"}}",
+      "numeric id                    | {\"id\":12,\"image\":{\"uri\":\"s3://bkt/k\"}}",
+      "empty id                      | {\"id\":\"\",\"image\":{\"uri\":\"s3://bkt/k\"}}"})
+  void recordsWithoutAValidIdGoToTheDeadLetterTopic(String name, String json) {
+    assertInstanceOf(ParseResult.DeadLetter.class, parse(json), name);
+    if (json.startsWith("{")) {
+      assertTrue(!Schemas.check(Schemas.REQUEST, json).getValid(), "the schema refuses it too: " + name);
+    }
+  }
+
+  @Test
+  void idsOf200CharactersAreRefused() {
+    String id = "a".repeat(200);
+    assertInstanceOf(ParseResult.DeadLetter.class, parse("{\"id\":\"" + id + "\",\"image\":{\"uri\":\"s3://bkt/k\"}}"));
+    assertInstanceOf(ParseResult.Accepted.class,
+        parse("{\"id\":\"" + "a".repeat(128) + "\",\"image\":{\"uri\":\"s3://bkt/k\"}}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown field          | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"colour\":1}",
+      "no image               | INVALID_REQUEST | {\"id\":\"x\"}",
+      "both uri and base64    | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\",\"base64\":\"AA==\"}}",
+      "http URL (no SSRF)     | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"http://169.254.169.254/\"}}",
+      "file URL               | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"file:///etc/passwd\"}}",
+      "invalid base64         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"base64\":\"@@@@\"}}",
+      "wrong type of classes  | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"classes\":\"251\"}",
+      "negative class         | UNKNOWN_CLASS   | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"classes\":[-1]}",
+      "too many classes       | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"classes\":[1,2,3,4,5,6,7,8,9,10,11]}",
+      "negative top_k         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"top_k\":-1}",
+      "classes and top_k      | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"classes\":[1],\"top_k\":2}",
+      "unknown filter         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"filter\":\"box\"}",
+      "unknown solver         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"solver\":\"magic\"}",
+      "unknown mode           | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"mode\":\"medium\"}",
+      "model climbing up      | UNKNOWN_MODEL   | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"model\":\"..\"}",
+      "unknown output         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"outputs\":[\"pdf\"]}",
+      "metadata not an object | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"metadata\":[1]}",
+      "seed not an integer    | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"seed\":1.5}"})
+  void invalidFieldsGetNamedErrors(String name, ErrorCode code, String json) {
+    ParseResult result = parse(json);
+    ParseResult.Rejected rejected = assertInstanceOf(ParseResult.Rejected.class, result, name);
+    assertEquals(code, rejected.code(), name + ": " + rejected.message());
+    assertEquals("x", rejected.id());
+    if (!name.startsWith("invalid base64") && !name.startsWith("too many") && !name.startsWith("model climbing")) {
+      assertTrue(!Schemas.check(Schemas.REQUEST, json).getValid(), "the schema refuses it too: " + name);
+    }
+  }
+}
