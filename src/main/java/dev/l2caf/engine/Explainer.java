@@ -2,7 +2,6 @@ package dev.l2caf.engine;
 
 import dev.l2caf.image.Box;
 import dev.l2caf.image.BoxExtractor;
-import dev.l2caf.image.HeatmapRendering;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.method.AdamSettings;
 import dev.l2caf.method.ExactSolver;
@@ -187,7 +186,6 @@ public final class Explainer {
   }
 
   private static Box box(FilterSolution s, PreparedImage image, double threshold) {
-    float[] upsampled = HeatmapRendering.upsample(s.heatmap(), s.height(), s.width(), image.width(), image.height());
-    return BoxExtractor.fromHeatmap(upsampled, image.width(), image.height(), threshold);
+    return BoxExtractor.fromGrid(s.heatmap(), s.height(), s.width(), image.width(), image.height(), threshold);
   }
 }

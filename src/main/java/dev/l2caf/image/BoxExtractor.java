@@ -18,6 +18,7 @@ public final class BoxExtractor {
    * @param values row-major, h rows of w values
    */
   public static Box fromHeatmap(float[] values, int w, int h, double thresholdFraction) {
+    requireFraction(thresholdFraction);
     if (values.length != (long) w * h) {
       throw new IllegalArgumentException(
           "expected " + (long) w * h + " values for " + w + "x" + h + ", got " + values.length);
@@ -26,49 +27,65 @@ public final class BoxExtractor {
     if (!(max > 0)) {
       return new Box(0, 0, w, h);
     }
-    return largestRegion(values, w, h, thresholdFraction * max);
+    double threshold = thresholdFraction * max;
+    Runs runs = new Runs();
+    for (int y = 0; y < h; y++) {
+      runs.addRow(values, y * w, w, y, threshold);
+    }
+    return runs.largest();
+  }
+
+  /**
+   * The same box as {@code fromHeatmap(HeatmapRendering.upsample(grid, ...), w, h, fraction)}, streaming
+   * the upsampled rows instead of holding the image-sized map.
+   */
+  public static Box fromGrid(float[] grid, int gridH, int gridW, int w, int h, double thresholdFraction) {
+    requireFraction(thresholdFraction);
+    float[] max = {Float.NEGATIVE_INFINITY};
+    HeatmapRendering.upsampleRows(grid, gridH, gridW, w, h, (y, row) -> max[0] = Math.max(max[0], max(row)));
+    if (!(max[0] > 0)) {
+      return new Box(0, 0, w, h);
+    }
+    double threshold = thresholdFraction * max[0];
+    Runs runs = new Runs();
+    HeatmapRendering.upsampleRows(grid, gridH, gridW, w, h, (y, row) -> runs.addRow(row, 0, w, y, threshold));
+    return runs.largest();
   }
 
   /**
    * Labels 8-connected regions run by run (a run is a horizontal stretch of kept pixels) with a
    * union-find over runs: a smooth heatmap has a few runs per row, so this costs little more than one
-   * pass over the pixels.
+   * pass over the pixels. Roots are each region's first run in row-major order.
    */
-  private static Box largestRegion(float[] values, int w, int h, double threshold) {
-    Runs runs = new Runs();
-    int previousFirst = 0;
-    int previousEnd = 0;
-    for (int y = 0; y < h; y++) {
-      int rowFirst = runs.count;
-      int row = y * w;
-      for (int x = 0; x < w; x++) {
-        if (values[row + x] >= threshold) {
-          int start = x;
-          while (x + 1 < w && values[row + x + 1] >= threshold) {
-            x++;
-          }
-          int r = runs.add(start, x, y);
-          // Runs of the previous row that touch this one, diagonals included, join its region.
-          for (int p = previousFirst; p < previousEnd; p++) {
-            if (runs.end[p] >= start - 1 && runs.start[p] <= x + 1) {
-              runs.union(p, r);
-            }
-          }
-        }
-      }
-      previousFirst = rowFirst;
-      previousEnd = runs.count;
-    }
-    return runs.largest();
-  }
-
-  /** Runs of kept pixels in row-major order, with a union-find whose roots are each region's first run. */
   private static final class Runs {
     int[] start = new int[64];
     int[] end = new int[64];
     int[] row = new int[64];
     int[] parent = new int[64];
     int count;
+    private int previousFirst;
+    private int previousEnd;
+
+    /** Adds the runs of row {@code y} (w values from {@code offset}) and joins those touching the previous row's. */
+    void addRow(float[] values, int offset, int w, int y, double threshold) {
+      int rowFirst = count;
+      for (int x = 0; x < w; x++) {
+        if (values[offset + x] >= threshold) {
+          int first = x;
+          while (x + 1 < w && values[offset + x + 1] >= threshold) {
+            x++;
+          }
+          int r = add(first, x, y);
+          for (int p = previousFirst; p < previousEnd; p++) {
+            if (end[p] >= first - 1 && start[p] <= x + 1) {
+              union(p, r);
+            }
+          }
+        }
+      }
+      previousFirst = rowFirst;
+      previousEnd = count;
+    }
 
     int add(int x0, int x1, int y) {
       if (count == start.length) {
@@ -126,6 +143,12 @@ public final class BoxExtractor {
         }
       }
       return new Box(x0[best], y0[best], x1[best] + 1, y1[best] + 1);
+    }
+  }
+
+  private static void requireFraction(double fraction) {
+    if (!(fraction > 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("threshold fraction must be in (0, 1], got " + fraction);
     }
   }
 

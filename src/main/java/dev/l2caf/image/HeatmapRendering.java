@@ -26,6 +26,22 @@ public final class HeatmapRendering {
    * @return row-major, outH rows of outW values
    */
   public static float[] upsample(float[] grid, int gridH, int gridW, int outW, int outH) {
+    float[] out = new float[outW * outH];
+    upsampleRows(grid, gridH, gridW, outW, outH, (y, row) -> System.arraycopy(row, 0, out, y * outW, outW));
+    return out;
+  }
+
+  /** Receives the rows of an upsampled map, top to bottom, in a buffer that is reused for the next row. */
+  @FunctionalInterface
+  public interface RowSink {
+    void row(int y, float[] values);
+  }
+
+  /**
+   * {@link #upsample} one row at a time, without holding the whole map (a 12-Mpx image would need
+   * 48 MB): the two grid rows around each output row are blended first, then interpolated along x.
+   */
+  public static void upsampleRows(float[] grid, int gridH, int gridW, int outW, int outH, RowSink sink) {
     if (grid.length != gridH * gridW || outW <= 0 || outH <= 0) {
       throw new IllegalArgumentException(
           String.format(
@@ -34,21 +50,21 @@ public final class HeatmapRendering {
     }
     Taps columns = Taps.of(gridW, outW);
     Taps rows = Taps.of(gridH, outH);
-    float[] out = new float[outW * outH];
+    float[] blended = new float[gridW];
+    float[] row = new float[outW];
     for (int y = 0; y < outH; y++) {
       int top = rows.low[y] * gridW;
       int bottom = rows.high[y] * gridW;
       float fy = rows.fraction[y];
-      for (int x = 0; x < outW; x++) {
-        int l = columns.low[x];
-        int r = columns.high[x];
-        float fx = columns.fraction[x];
-        float upper = grid[top + l] + (grid[top + r] - grid[top + l]) * fx;
-        float lower = grid[bottom + l] + (grid[bottom + r] - grid[bottom + l]) * fx;
-        out[y * outW + x] = upper + (lower - upper) * fy;
+      for (int gx = 0; gx < gridW; gx++) {
+        blended[gx] = grid[top + gx] + (grid[bottom + gx] - grid[top + gx]) * fy;
       }
+      for (int x = 0; x < outW; x++) {
+        float left = blended[columns.low[x]];
+        row[x] = left + (blended[columns.high[x]] - left) * columns.fraction[x];
+      }
+      sink.row(y, row);
     }
-    return out;
   }
 
   /**

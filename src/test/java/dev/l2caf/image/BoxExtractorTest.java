@@ -65,4 +65,23 @@ class BoxExtractorTest {
         new Box(0, 0, w, h),
         BoxExtractor.fromHeatmap(map, w, h, BoxExtractor.DEFAULT_THRESHOLD_FRACTION));
   }
+
+  @org.junit.jupiter.api.Test
+  void streamingFromTheGridGivesTheBoxOfTheUpsampledMap() {
+    java.util.Random random = new java.util.Random(5);
+    for (int trial = 0; trial < 50; trial++) {
+      int gh = 2 + random.nextInt(14);
+      int gw = 2 + random.nextInt(14);
+      int w = 20 + random.nextInt(400);
+      int h = 20 + random.nextInt(400);
+      float[] grid = new float[gh * gw];
+      for (int i = 0; i < grid.length; i++) {
+        grid[i] = random.nextFloat() < 0.3f ? 0f : random.nextFloat();
+      }
+      double fraction = 0.1 + 0.8 * random.nextDouble();
+      org.junit.jupiter.api.Assertions.assertEquals(
+          BoxExtractor.fromHeatmap(HeatmapRendering.upsample(grid, gh, gw, w, h), w, h, fraction),
+          BoxExtractor.fromGrid(grid, gh, gw, w, h, fraction), "trial " + trial);
+    }
+  }
 }
