@@ -32,9 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -188,17 +185,9 @@ final class ExplainCommand implements Callable<Integer> {
     return mode == null ? o : o.withMode(Mode.parse(mode));
   }
 
-  /** A progress bar on stderr for more than one image; none (null) for a single image. */
-  private ProgressBar progressBar(int total, PrintWriter stderr) {
-    if (total <= 1) {
-      return null;
-    }
-    return new ProgressBarBuilder().setTaskName("explain").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new DelegatingProgressBarConsumer(line -> {
-          stderr.print('\r' + line);
-          stderr.flush();
-        }, 100))
-        .setUnit(" img", 1).build();
+  /** A progress bar for more than one image; none (null) for a single image. */
+  private static ProgressBar progressBar(int total, PrintWriter stderr) {
+    return total <= 1 ? null : ProgressBars.on(stderr, "explain", total);
   }
 
   private static void step(ProgressBar progress) {

@@ -16,10 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,7 +123,7 @@ final class SubmitCommand implements Callable<Integer> {
       }
       try (CompletionWatch watch = await
           ? new CompletionWatch(settings.kafka().bootstrapServers(), settings.kafka().completionsTopic()) : null) {
-        try (ProgressBar bar = bar("submit", submissions.size(), err)) {
+        try (ProgressBar bar = ProgressBars.on(err, "submit", submissions.size())) {
           for (Submission s : submissions) {
             backfill.publish(s);
             bar.step();
@@ -139,7 +136,7 @@ final class SubmitCommand implements Callable<Integer> {
           return List.of();
         }
         Map<String, JsonNode> completions;
-        try (ProgressBar bar = bar("complete", submissions.size(), err)) {
+        try (ProgressBar bar = ProgressBars.on(err, "complete", submissions.size())) {
           completions = watch.await(new HashSet<>(submissions.stream().map(Submission::id).toList()), timeout,
               c -> bar.step());
         }
@@ -154,14 +151,5 @@ final class SubmitCommand implements Callable<Integer> {
         return bad;
       }
     }
-  }
-
-  static ProgressBar bar(String task, int total, PrintWriter err) {
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new DelegatingProgressBarConsumer(line -> {
-          err.print('\r' + line);
-          err.flush();
-        }, 100))
-        .build();
   }
 }

@@ -11,9 +11,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TFloat32;
 
@@ -41,13 +39,7 @@ public final class ExactSolver implements Solver {
     int cells = features.height() * features.width();
     float[] uniform = new float[problem.rows() * cells];
     Arrays.fill(uniform, (float) (1 / Math.sqrt(cells)));
-    try (TFloat32 a = Tensors.floats(features.values(), features.batch(), features.height(), features.width(), features.channels());
-         TFloat32 w = Tensors.stack(List.of(problem.objectives()), problem.objectives()[0].length);
-         TFloat32 u = Tensors.floats(uniform, problem.rows(), features.height(), features.width());
-         Result result = model.session().runner()
-             .feed(program.features, a).feed(program.weights, w).feed(program.probe, u)
-             .fetch(program.optimum).fetch(program.loss)
-             .run()) {
+    try (Result result = program.inputs.run(model, problem, uniform, program.optimum, program.loss)) {
       float[] optimum = Tensors.values(result.get(0));
       float[] loss = Tensors.values(result.get(1));
       List<FilterSolution> out = new ArrayList<>();
@@ -62,28 +54,25 @@ public final class ExactSolver implements Solver {
 
   /** Ops: g = d loss / d u at any u, u* = -g / ||g||, and the loss at u*. */
   private static final class Program {
-    final Placeholder<TFloat32> features;
-    final Placeholder<TFloat32> weights;
-    final Placeholder<TFloat32> probe;
+    final FilterInputs inputs;
     final Operand<TFloat32> optimum;
     final Operand<TFloat32> loss;
 
     Program(Graph graph, HeadReplay head, FeatureMap like) {
       Ops tf = FilteredHead.scope(graph, "exact");
-      features = tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, like.height(), like.width(), like.channels())));
-      weights = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1)));
-      probe = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, like.height(), like.width())));
+      inputs = FilterInputs.create(tf, like);
+      // The gradient at any u (the uniform filter is fed) is the same for an affine head.
       Operand<TFloat32> probeLoss = Variant.CLASS_SPECIFIC.loss(tf,
-          FilteredHead.logits(graph, tf, head, features, probe), weights);
+          FilteredHead.logits(graph, tf, head, inputs.features(), inputs.filter()), inputs.objective());
       Output<?> g = graph.addGradients(tf.reduceSum(probeLoss, tf.constant(0)).asOutput(),
-          new Output<?>[] {probe.asOutput()})[0];
+          new Output<?>[] {inputs.filter().asOutput()})[0];
       @SuppressWarnings("unchecked")
       Operand<TFloat32> gradient = (Operand<TFloat32>) g;
       Operand<TFloat32> norm = tf.math.sqrt(tf.reduceSum(tf.math.square(gradient), tf.constant(new int[] {1, 2}),
           ReduceSum.keepDims(true)));
       optimum = tf.math.neg(tf.math.div(gradient, norm));
-      loss = Variant.CLASS_SPECIFIC.loss(tf, FilteredHead.logits(graph, tf, head, features, optimum), weights);
+      loss = Variant.CLASS_SPECIFIC.loss(tf, FilteredHead.logits(graph, tf, head, inputs.features(), optimum),
+          inputs.objective());
     }
   }
 }

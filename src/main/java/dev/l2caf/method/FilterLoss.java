@@ -7,9 +7,7 @@ import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -24,12 +22,7 @@ public final class FilterLoss {
     FeatureMap f = problem.features();
     Program program = model.program(List.of("loss", problem.head().layer(), problem.variant()),
         () -> new Program(model.graph(), problem, f));
-    try (TFloat32 a = Tensors.floats(f.values(), f.batch(), f.height(), f.width(), f.channels());
-         TFloat32 obj = Tensors.stack(List.of(problem.objectives()), problem.objectives()[0].length);
-         TFloat32 filter = Tensors.floats(u, f.batch(), f.height(), f.width());
-         Result r = model.session().runner()
-             .feed(program.features, a).feed(program.objective, obj).feed(program.u, filter)
-             .fetch(program.loss).run()) {
+    try (Result r = program.inputs.run(model, problem, u, program.loss)) {
       return Tensors.values(r.get(0));
     }
   }
@@ -53,18 +46,14 @@ public final class FilterLoss {
   }
 
   private static final class Program {
-    final Placeholder<TFloat32> features;
-    final Placeholder<TFloat32> objective;
-    final Placeholder<TFloat32> u;
+    final FilterInputs inputs;
     final Operand<TFloat32> loss;
 
     Program(Graph graph, FilterProblem problem, FeatureMap like) {
       Ops tf = FilteredHead.scope(graph, "loss");
-      features = tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, like.height(), like.width(), like.channels())));
-      objective = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1)));
-      u = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, like.height(), like.width())));
-      loss = problem.variant().loss(tf, FilteredHead.logits(graph, tf, problem.head(), features, u), objective);
+      inputs = FilterInputs.create(tf, like);
+      loss = problem.variant().loss(tf,
+          FilteredHead.logits(graph, tf, problem.head(), inputs.features(), inputs.filter()), inputs.objective());
     }
   }
 }

@@ -80,18 +80,19 @@ final class CompletionPublisherVerticle extends VerticleBase {
   }
 
   private void report(Messages.Answer answer) {
-    if (answer instanceof Messages.CompletionAnswer c) {
-        Completion completion = c.completion();
-        if (completion.ok()) {
-          List<String> classes = completion.explanations().stream()
-              .map(e -> e.classId() == null ? "oblivious" : e.classId() + " " + e.label()).toList();
-          events.requestSucceeded(new ServiceEvents.ResultSummary(completion.id(), completion.model(), classes,
-              completion.timings().totalMs(), c.overlayUri(), c.thumbnail()));
-        } else {
-          events.requestFailed(completion.id(), completion.errorCode().name(), completion.errorMessage());
-        }
-    } else if (answer instanceof Messages.DeadLetterAnswer d) {
+    if (answer instanceof Messages.DeadLetterAnswer d) {
       events.requestFailed(null, "DEAD_LETTER", d.reason());
+      return;
+    }
+    Messages.CompletionAnswer c = (Messages.CompletionAnswer) answer;
+    Completion completion = c.completion();
+    if (completion.ok()) {
+      List<String> classes = completion.explanations().stream()
+          .map(e -> e.classId() == null ? "oblivious" : e.classId() + " " + e.label()).toList();
+      events.requestSucceeded(new ServiceEvents.ResultSummary(completion.id(), completion.model(), classes,
+          completion.timings().totalMs(), c.overlayUri(), c.thumbnail()));
+    } else {
+      events.requestFailed(completion.id(), completion.errorCode().name(), completion.errorMessage());
     }
   }
 
