@@ -41,7 +41,8 @@ public final class ErrorCodes {
         case UNAVAILABLE, REJECTED -> ErrorCode.STORAGE_UNAVAILABLE;
       }, e.getMessage());
     }
-    if (t instanceof TensorFlowException) {
+    // TensorFlow Java's invalid-argument and unimplemented errors do not extend TensorFlowException.
+    if (t instanceof TensorFlowException || t.getClass().getName().startsWith("org.tensorflow.exceptions.")) {
       return new RequestError(ErrorCode.MODEL_ERROR, "TensorFlow failed: " + t.getMessage());
     }
     return new RequestError(ErrorCode.INTERNAL, String.valueOf(t));
