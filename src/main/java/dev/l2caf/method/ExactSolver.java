@@ -35,7 +35,7 @@ public final class ExactSolver implements Solver {
     }
     FeatureMap features = problem.features();
     Program program = model.program(List.of("exact", problem.head().layer()),
-        () -> new Program(model.graph(), problem.head(), features));
+        () -> new Program(model, problem.head(), features));
     int cells = features.height() * features.width();
     float[] uniform = new float[problem.rows() * cells];
     Arrays.fill(uniform, (float) (1 / Math.sqrt(cells)));
@@ -58,8 +58,9 @@ public final class ExactSolver implements Solver {
     final Operand<TFloat32> optimum;
     final Operand<TFloat32> loss;
 
-    Program(Graph graph, HeadReplay head, FeatureMap like) {
-      Ops tf = FilteredHead.scope(graph, "exact");
+    Program(LoadedModel model, HeadReplay head, FeatureMap like) {
+      Ops tf = FilteredHead.scope(model, "exact");
+      Graph graph = model.graph();
       inputs = FilterInputs.create(tf, like);
       // The gradient at any u (the uniform filter is fed) is the same for an affine head.
       Operand<TFloat32> probeLoss = Variant.CLASS_SPECIFIC.loss(tf,

@@ -21,7 +21,7 @@ public final class FilterLoss {
   public static float[] evaluate(LoadedModel model, FilterProblem problem, float[] u) {
     FeatureMap f = problem.features();
     Program program = model.program(List.of("loss", problem.head().layer(), problem.variant()),
-        () -> new Program(model.graph(), problem, f));
+        () -> new Program(model, problem, f));
     try (Result r = program.inputs.run(model, problem, u, program.loss)) {
       return Tensors.values(r.get(0));
     }
@@ -49,8 +49,9 @@ public final class FilterLoss {
     final FilterInputs inputs;
     final Operand<TFloat32> loss;
 
-    Program(Graph graph, FilterProblem problem, FeatureMap like) {
-      Ops tf = FilteredHead.scope(graph, "loss");
+    Program(LoadedModel model, FilterProblem problem, FeatureMap like) {
+      Ops tf = FilteredHead.scope(model, "loss");
+      Graph graph = model.graph();
       inputs = FilterInputs.create(tf, like);
       loss = problem.variant().loss(tf,
           FilteredHead.logits(graph, tf, problem.head(), inputs.features(), inputs.filter()), inputs.objective());

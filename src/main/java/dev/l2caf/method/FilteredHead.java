@@ -1,6 +1,7 @@
 package dev.l2caf.method;
 
 import dev.l2caf.model.HeadReplay;
+import dev.l2caf.model.LoadedModel;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -18,8 +19,8 @@ final class FilteredHead {
     return head.build(graph, tf.scope(), filtered);
   }
 
-  /** A fresh name scope for one program's ops in a model graph. */
-  static Ops scope(Graph graph, String kind) {
-    return Ops.create(graph).withSubScope("l2caf_" + kind + "_" + PROGRAMS.incrementAndGet());
+  /** A fresh name scope, on the model's device, for one program's ops in its graph. */
+  static Ops scope(LoadedModel model, String kind) {
+    return model.ops("l2caf_" + kind + "_" + PROGRAMS.incrementAndGet());
   }
 }

@@ -37,7 +37,7 @@ public final class IterativeSolver implements Solver {
     int w = features.width();
     Program program = model.program(
         List.of("iterative", problem.head().layer(), problem.variant(), problem.filter(), settings),
-        () -> new Program(model.graph(), problem.head(), problem.variant(), problem.filter(), features, settings));
+        () -> new Program(model, problem.head(), problem.variant(), problem.filter(), features, settings));
 
     int rows = problem.rows();
     int paramSize = (int) Arrays.stream(problem.filter().parameterShape(h, w)).reduce(1, (a, b) -> a * b);
@@ -121,11 +121,12 @@ public final class IterativeSolver implements Solver {
     final Operand<TFloat32> finalFilter;
     final Operand<TFloat32> finalLoss;
 
-    Program(Graph graph, HeadReplay head, Variant variant, FilterType filter, FeatureMap like, AdamSettings settings) {
+    Program(LoadedModel model, HeadReplay head, Variant variant, FilterType filter, FeatureMap like, AdamSettings settings) {
       this.settings = settings;
       int h = like.height();
       int w = like.width();
-      Ops tf = FilteredHead.scope(graph, "iterative");
+      Ops tf = FilteredHead.scope(model, "iterative");
+      Graph graph = model.graph();
       paramShape = filter.parameterShape(h, w);
       long[] batchParamShape = new long[paramShape.length + 1];
       batchParamShape[0] = -1;

@@ -100,6 +100,9 @@ public final class HeadReplay {
     int layerOutput = GraphIndex.outputIndex(layer);
     for (NodeDef node : path) {
       OperationBuilder builder = graph.opBuilder(node.getOp(), scope.makeOpName(simpleName(node)), scope);
+      if (!scope.getDeviceString().isEmpty()) {
+        builder.setDevice(scope.getDeviceString());
+      }
       List<Output<?>> inputs = new ArrayList<>();
       for (String input : node.getInputList()) {
         if (input.startsWith("^")) {

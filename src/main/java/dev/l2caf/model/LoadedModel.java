@@ -11,10 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -38,6 +40,7 @@ public final class LoadedModel implements AutoCloseable {
   private final String logitsTensor;
   private final Map<String, String> layers;
   private final int numClasses;
+  private final String device;
   private final Map<String, HeadReplay> heads = new ConcurrentHashMap<>();
   private final Map<Object, Object> programs = new ConcurrentHashMap<>();
   private final AtomicInteger leases = new AtomicInteger();
@@ -45,7 +48,7 @@ public final class LoadedModel implements AutoCloseable {
   private boolean closed;
 
   LoadedModel(Path folder, ModelManifest manifest, GraphIndex index, Graph graph, Session session, Labels labels,
-      String logitsTensor, Map<String, String> layers, int numClasses) {
+      String logitsTensor, Map<String, String> layers, int numClasses, String device) {
     this.name = manifest.name();
     this.folder = folder;
     this.manifest = manifest;
@@ -57,6 +60,27 @@ public final class LoadedModel implements AutoCloseable {
     this.logitsTensor = logitsTensor;
     this.layers = Map.copyOf(layers);
     this.numClasses = numClasses;
+    this.device = device;
+  }
+
+  /** Where this model's ops run ({@code /device:GPU:0}), or null where TensorFlow chooses. */
+  public String device() {
+    return device;
+  }
+
+  /** An op builder for new ops in this model's graph, under a fresh name scope and on its device. */
+  public Ops ops(String scope) {
+    Ops tf = Ops.create(graph).withSubScope(scope);
+    return device == null ? tf : tf.withDevice(deviceSpec(device));
+  }
+
+  /** "/device:GPU:1" as a DeviceSpec. */
+  private static DeviceSpec deviceSpec(String placement) {
+    String[] typeAndIndex = placement.substring(placement.indexOf("/device:") + "/device:".length()).split(":");
+    return DeviceSpec.newBuilder()
+        .deviceType(DeviceSpec.DeviceType.valueOf(typeAndIndex[0]))
+        .deviceIndex(Integer.parseInt(typeAndIndex[1]))
+        .build();
   }
 
   public String name() {

@@ -15,16 +15,23 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelCache.class);
 
-  private final Cache<Path, LoadedModel> models;
+  private final Cache<Key, LoadedModel> models;
+
+  /** A model folder on a device (null: where TensorFlow chooses). */
+  private record Key(Path folder, String device) {
+    static Key of(Path folder, String device) {
+      return new Key(folder.toAbsolutePath().normalize(), device);
+    }
+  }
 
   public ModelCache(int maxModels) {
     this.models = Caffeine.newBuilder()
         .maximumSize(maxModels)
         .recordStats()
         .executor(Runnable::run) // close evicted models on the evicting thread, not later
-        .removalListener((Path folder, LoadedModel model, RemovalCause cause) -> {
+        .removalListener((Key key, LoadedModel model, RemovalCause cause) -> {
           if (model != null) {
-            log.info("closing model {} ({})", folder, cause);
+            log.info("closing model {} ({})", key.folder(), cause);
             model.close();
           }
         })
@@ -33,9 +40,14 @@ public final class ModelCache implements AutoCloseable {
 
   /** A lease on the model in {@code folder}, loading it on first use. */
   public LoadedModel.Lease lease(Path folder) {
-    Path key = folder.toAbsolutePath().normalize();
+    return lease(folder, null);
+  }
+
+  /** A lease on the model in {@code folder} placed on {@code device} (see {@link ModelLoader#load(Path, String)}). */
+  public LoadedModel.Lease lease(Path folder, String device) {
+    Key key = Key.of(folder, device);
     while (true) {
-      LoadedModel model = models.get(key, ModelLoader::load);
+      LoadedModel model = models.get(key, k -> ModelLoader.load(k.folder(), k.device()));
       try {
         return model.lease();
       } catch (ModelException closedMeanwhile) {
@@ -46,7 +58,7 @@ public final class ModelCache implements AutoCloseable {
 
   /** Drops a model from the cache; it is closed once its leases are returned. */
   public void evict(Path folder) {
-    models.invalidate(folder.toAbsolutePath().normalize());
+    models.asMap().keySet().removeIf(k -> k.folder().equals(folder.toAbsolutePath().normalize()));
   }
 
   public long size() {

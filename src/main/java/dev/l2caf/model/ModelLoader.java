@@ -42,6 +42,14 @@ public final class ModelLoader {
   }
 
   public static LoadedModel load(Path folder) {
+    return load(folder, null);
+  }
+
+  /**
+   * Loads a model whose every op is placed on {@code device} (e.g. {@code /device:GPU:1}; soft placement
+   * moves ops the device cannot run), or where TensorFlow chooses when null.
+   */
+  public static LoadedModel load(Path folder, String device) {
     long start = System.nanoTime();
     ModelManifest manifest = readManifest(folder);
     if (!ModelManifest.FROZEN_GRAPH.equals(manifest.format())) {
@@ -51,7 +59,7 @@ public final class ModelLoader {
     GraphDef graphDef = readGraph(folder.resolve(manifest.graph()));
     GraphIndex original = new GraphIndex(graphDef);
     original.node(manifest.input().tensor()); // fails clearly on a wrong input name
-    GraphDef dynamic = BatchDimension.makeDynamic(graphDef, manifest.input().tensor());
+    GraphDef dynamic = onDevice(BatchDimension.makeDynamic(graphDef, manifest.input().tensor()), device);
     GraphIndex index = new GraphIndex(dynamic);
 
     String logits = manifest.logitsTensor().orElseGet(() -> {
@@ -79,14 +87,27 @@ public final class ModelLoader {
       graph.importGraphDef(dynamic);
       Session session = new Session(graph, sessionConfig());
       int numClasses = (int) graph.outputOrThrow(logits).shape().get(1);
-      LoadedModel model = new LoadedModel(folder, manifest, index, graph, session, labels, logits, layers, numClasses);
-      log.info("model {} loaded from {} in {} ms: {} classes, layers {}", manifest.name(), folder,
-          (System.nanoTime() - start) / 1_000_000, numClasses, layers.keySet());
+      LoadedModel model =
+          new LoadedModel(folder, manifest, index, graph, session, labels, logits, layers, numClasses, device);
+      log.info("model {} loaded from {} in {} ms on {}: {} classes, layers {}", manifest.name(), folder,
+          (System.nanoTime() - start) / 1_000_000, device == null ? "the default device" : device, numClasses,
+          layers.keySet());
       return model;
     } catch (TensorFlowException | IllegalArgumentException e) {
       graph.close();
       throw new ModelException("model " + manifest.name() + ": TensorFlow cannot load the graph: " + e.getMessage(), e);
     }
+  }
+
+  private static GraphDef onDevice(GraphDef graphDef, String device) {
+    if (device == null) {
+      return graphDef;
+    }
+    GraphDef.Builder placed = graphDef.toBuilder();
+    for (int i = 0; i < placed.getNodeCount(); i++) {
+      placed.setNode(i, placed.getNode(i).toBuilder().setDevice(device));
+    }
+    return placed.build();
   }
 
   private static GraphDef readGraph(Path file) {

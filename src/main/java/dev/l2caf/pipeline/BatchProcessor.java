@@ -40,17 +40,26 @@ public final class BatchProcessor implements AutoCloseable {
     return name == null ? defaultModel : defaultModel.toAbsolutePath().getParent().resolve(name);
   }
 
-  /** Loads (and warms) the default model so the first batch does not pay for it. */
-  public void warmUp() {
-    try (LoadedModel.Lease lease = models.lease(defaultModel)) {
+  /** Loads (and warms) the default model on {@code device} so the first batch does not pay for it. */
+  public void warmUp(String device) {
+    try (LoadedModel.Lease lease = models.lease(defaultModel, device)) {
       Explainer.plan(lease.model(), ExplainOptions.defaults());
       pipeline(defaultModel, lease.model());
     }
   }
 
+  /** Explains one batch where TensorFlow places it, on the calling thread. */
   public List<Outcome> process(BatchKey key, List<Job> jobs) {
+    return process(key, jobs, null);
+  }
+
+  /**
+   * Explains one batch on {@code device} ({@code /device:GPU:1}, or null where TensorFlow chooses), on the
+   * calling thread.
+   */
+  public List<Outcome> process(BatchKey key, List<Job> jobs, String device) {
     List<Outcome> outcomes = new ArrayList<>();
-    try (LoadedModel.Lease lease = models.lease(modelFolder(key.model()))) {
+    try (LoadedModel.Lease lease = models.lease(modelFolder(key.model()), device)) {
       LoadedModel model = lease.model();
       ImagePipeline pipeline = pipeline(modelFolder(key.model()), model);
       List<Job> ready = new ArrayList<>();

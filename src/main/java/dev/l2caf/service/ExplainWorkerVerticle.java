@@ -1,5 +1,6 @@
 package dev.l2caf.service;
 
+import dev.l2caf.model.Devices;
 import dev.l2caf.pipeline.BatchKey;
 import dev.l2caf.pipeline.BatchProcessor;
 import dev.l2caf.pipeline.ErrorCode;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Batches jobs that share a model and plan, and runs them through the engine on one dedicated thread per
- * device, off the event loop. A batch closes when it is full ({@code maxBatch}) or its first job waited
- * {@code maxWait}; while the device is busy, open batches keep filling.
+ * device (each GPU, or the CPU), off the event loop. A batch closes when it is full ({@code maxBatch}) or
+ * its first job waited {@code maxWait}; while every device is busy, open batches keep filling.
  */
 final class ExplainWorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ExplainWorkerVerticle.class);
@@ -41,9 +42,24 @@ final class ExplainWorkerVerticle extends VerticleBase {
   private final ServiceEvents events;
   private final Map<BatchKey, OpenBatch> open = new LinkedHashMap<>();
   private final Queue<Batch> closed = new ArrayDeque<>();
-  private ExecutorService device;
-  private boolean busy;
+  private final List<DeviceThread> devices = new ArrayList<>();
   private int fetching;
+
+  /** One device and the thread that feeds it; {@code placement} null means TensorFlow's default. */
+  private static final class DeviceThread {
+    final String placement;
+    final ExecutorService thread;
+    boolean busy;
+
+    DeviceThread(String placement, int index) {
+      this.placement = placement;
+      this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "l2caf-device-" + index));
+    }
+
+    String name() {
+      return placement == null ? "default device" : placement;
+    }
+  }
 
   private record Batch(BatchKey key, List<Job> jobs) {}
 
@@ -62,20 +78,28 @@ final class ExplainWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    device = Executors.newSingleThreadExecutor(r -> new Thread(r, "l2caf-device-0"));
+    List<String> gpus = Devices.gpus();
+    List<String> placements = gpus.isEmpty() ? java.util.Collections.singletonList(null) : gpus;
+    for (int i = 0; i < placements.size(); i++) {
+      devices.add(new DeviceThread(placements.get(i), i));
+    }
+    log.info("explaining on {} device thread(s): {}", devices.size(), devices.stream().map(DeviceThread::name).toList());
     vertx.eventBus().<Job>localConsumer(Messages.JOBS, m -> onJob(m.body()));
-    Promise<Void> warm = Promise.promise();
-    device.execute(() -> {
-      try {
-        processor.warmUp();
-        events.modelReady(true);
-        warm.complete();
-      } catch (RuntimeException e) {
-        log.error("the default model cannot be loaded", e);
-        warm.fail(e);
-      }
-    });
-    return warm.future();
+    List<Future<Void>> warm = new ArrayList<>();
+    for (DeviceThread device : devices) {
+      Promise<Void> ready = Promise.promise();
+      device.thread.execute(() -> {
+        try {
+          processor.warmUp(device.placement);
+          ready.complete();
+        } catch (RuntimeException e) {
+          log.error("the default model cannot be loaded on {}", device.name(), e);
+          ready.fail(e);
+        }
+      });
+      warm.add(ready.future());
+    }
+    return Future.all(warm).onSuccess(v -> events.modelReady(true));
   }
 
   private void onJob(Job job) {
@@ -130,11 +154,21 @@ final class ExplainWorkerVerticle extends VerticleBase {
     return batch.jobs();
   }
 
-  /** Starts the next batch when the device is free: a closed one, else the fullest open one. */
+  /** Starts batches on free devices: closed ones first, else the fullest open one. */
   private void runNext() {
-    if (busy) {
-      return;
+    for (DeviceThread device : devices) {
+      if (device.busy) {
+        continue;
+      }
+      Batch batch = nextBatch();
+      if (batch == null) {
+        return;
+      }
+      run(device, batch);
     }
+  }
+
+  private Batch nextBatch() {
     Batch batch = closed.poll();
     if (batch == null && !open.isEmpty()) {
       BatchKey fullest = open.entrySet().stream()
@@ -142,26 +176,26 @@ final class ExplainWorkerVerticle extends VerticleBase {
           .orElseThrow().getKey();
       batch = new Batch(fullest, take(fullest));
     }
-    if (batch == null) {
-      return;
-    }
-    busy = true;
-    Batch running = batch;
-    device.execute(() -> {
+    return batch;
+  }
+
+  private void run(DeviceThread device, Batch batch) {
+    device.busy = true;
+    device.thread.execute(() -> {
       long start = System.nanoTime();
       List<Outcome> outcomes;
       try {
-        outcomes = processor.process(running.key(), running.jobs());
+        outcomes = processor.process(batch.key(), batch.jobs(), device.placement);
       } catch (RuntimeException e) {
-        log.error("batch failed", e);
+        log.error("batch failed on {}", device.name(), e);
         RequestError error = ErrorCodes.of(e);
-        outcomes = running.jobs().stream().<Outcome>map(j -> new Outcome.Failed(j, error)).toList();
+        outcomes = batch.jobs().stream().<Outcome>map(j -> new Outcome.Failed(j, error)).toList();
       }
       double ms = (System.nanoTime() - start) / 1e6;
       List<Outcome> done = outcomes;
       context.runOnContext(v -> {
-        busy = false;
-        events.batchProcessed(running.jobs().size(), ms);
+        device.busy = false;
+        events.batchProcessed(batch.jobs().size(), ms);
         done.forEach(o -> vertx.eventBus().send(Messages.OUTCOMES, o));
         runNext();
       });
@@ -171,13 +205,18 @@ final class ExplainWorkerVerticle extends VerticleBase {
   /** Jobs accepted but not yet handed to the writer. */
   int pending() {
     return fetching + open.values().stream().mapToInt(b -> b.jobs().size()).sum()
-        + closed.stream().mapToInt(b -> b.jobs().size()).sum() + (busy ? 1 : 0);
+        + closed.stream().mapToInt(b -> b.jobs().size()).sum() + (int) devices.stream().filter(d -> d.busy).count();
   }
 
   @Override
   public Future<?> stop() {
-    device.shutdown();
+    devices.forEach(d -> d.thread.shutdown());
     // The engine must not be closed under a running batch.
-    return vertx.executeBlocking(() -> device.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES));
+    return vertx.executeBlocking(() -> {
+      for (DeviceThread d : devices) {
+        d.thread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      }
+      return null;
+    });
   }
 }

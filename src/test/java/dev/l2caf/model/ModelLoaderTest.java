@@ -128,4 +128,19 @@ class ModelLoaderTest {
     }
     assertTrue(a.isFreed() && b.isFreed(), "closing the cache closes the rest");
   }
+
+  @Test
+  void aModelPlacedOnAnExplicitDeviceComputesTheSame() {
+    assertTrue(Devices.list().stream().anyMatch(d -> d.type().equals("CPU")), Devices.list().toString());
+    float[] input = TestAssets.sample("dog.jpg").modelInput();
+    try (LoadedModel placed = ModelLoader.load(TestAssets.MODEL_DIR, "/device:CPU:0")) {
+      assertEquals("/device:CPU:0", placed.device());
+      float[] expected = TestAssets.model().logits(List.of(input))[0];
+      float[] actual = placed.logits(List.of(input))[0];
+      for (int c = 0; c < expected.length; c++) {
+        assertEquals(expected[c], actual[c], 1e-5);
+      }
+      assertEquals("/device:CPU:0", placed.graph().operation("input").device());
+    }
+  }
 }
