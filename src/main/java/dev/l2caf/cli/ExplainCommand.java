@@ -15,6 +15,7 @@ import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.image.ResizeMode;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.SolverKind;
 import dev.l2caf.method.Variant;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Spec;
         "  explain samples/ --top-k 3 --json > out.jsonl     every image of a folder, one JSON object per line",
         "  explain samples/dog.jpg --layer conv11            slow mode at a 14x14 layer (iterative)",
         "  explain samples/dog.jpg --variant class-oblivious keep the whole output instead of one class",
+        "  explain samples/dog.jpg --method gradcam         a baseline, with the same outputs",
         "", "Exit status: 0 all explained, 1 some images failed (each reported), 2 bad options or model."})
 final class ExplainCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +75,10 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--mode", paramLabel = "fast|slow",
       description = "fast: the last conv layer, tolerance 1e-4; slow: any layer, tolerance 1e-6 (default: fast at 'last', slow elsewhere).")
   String mode;
+
+  @Option(names = "--method", paramLabel = "l2caf|cam|gradcam|random", defaultValue = "l2caf",
+      description = "L2-CAF, or a baseline with the same outputs: CAM, Grad-CAM, a random map (default: ${DEFAULT-VALUE}).")
+  String method;
 
   @Option(names = "--solver", paramLabel = "auto|exact|iterative", defaultValue = "auto",
       description = "exact: closed form for affine heads (class-specific, l2norm); iterative: the reference Adam loop; auto: exact where it applies (default: ${DEFAULT-VALUE}).")
@@ -181,7 +187,8 @@ final class ExplainCommand implements Callable<Integer> {
         .withTopK(topK)
         .withFilter(FilterType.parse(filter))
         .withSeed(seed)
-        .withBoxThreshold(boxThreshold);
+        .withBoxThreshold(boxThreshold)
+        .withMethod(Method.parse(method));
     return mode == null ? o : o.withMode(Mode.parse(mode));
   }
 
@@ -230,8 +237,9 @@ final class ExplainCommand implements Callable<Integer> {
     out.printf("%s: %s (%d, p=%.2f)%n", r.source(), top.label(), top.classId(), top.score());
     for (ClassExplanation e : r.explanations()) {
       String what = e.classId() == null ? "class-oblivious" : "class " + e.classId() + " " + e.label();
-      out.printf("  %s: %s, %d iterations, loss %.4f, box %s -> %s%n", what, e.solver().label(), e.iterations(),
-          e.loss(), boxText(e), written.get(e).get("overlay"));
+      String how = Float.isNaN(e.loss()) ? e.solver().label()
+          : String.format("%s, %d iterations, loss %.4f", e.solver().label(), e.iterations(), e.loss());
+      out.printf("  %s: %s, box %s -> %s%n", what, how, boxText(e), written.get(e).get("overlay"));
     }
   }
 
@@ -257,7 +265,12 @@ final class ExplainCommand implements Callable<Integer> {
       } else {
         x.put("class", e.classId()).put("label", e.label());
       }
-      x.put("solver", e.solver().label()).put("iterations", e.iterations()).put("loss", e.loss());
+      x.put("solver", e.solver().label()).put("iterations", e.iterations());
+      if (Float.isNaN(e.loss())) {
+        x.putNull("loss");
+      } else {
+        x.put("loss", e.loss());
+      }
       x.set("heatmap", JSON.valueToTree(e.grid()));
       var b = e.box();
       x.putArray("box").add(b.x0()).add(b.y0()).add(b.x1()).add(b.y1());

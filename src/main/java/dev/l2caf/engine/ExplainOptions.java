@@ -1,6 +1,7 @@
 package dev.l2caf.engine;
 
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.SolverKind;
 import dev.l2caf.method.Variant;
@@ -13,10 +14,11 @@ import java.util.List;
  *
  * @param mode null to derive it from the layer
  * @param classes explicit target classes (model output indices); empty to use the top {@code topK}
+ * @param method L2-CAF, or a baseline (CAM, Grad-CAM, random) explained with the same outputs
  */
 public record ExplainOptions(
     String layer, Mode mode, SolverKind solver, Variant variant, List<Integer> classes, int topK,
-    FilterType filter, long seed, double boxThreshold, int unroll) {
+    FilterType filter, long seed, double boxThreshold, int unroll, Method method) {
 
   public static final double DEFAULT_BOX_THRESHOLD = dev.l2caf.image.BoxExtractor.DEFAULT_THRESHOLD_FRACTION;
   /** Optimization steps per session call; measured fastest for the shipped model (bench: 5-10 beat 1 and 50). */
@@ -34,55 +36,59 @@ public record ExplainOptions(
 
   public static ExplainOptions defaults() {
     return new ExplainOptions(ModelManifest.LAST_LAYER, null, SolverKind.AUTO, Variant.CLASS_SPECIFIC, List.of(), 1,
-        FilterType.L2NORM, 0, DEFAULT_BOX_THRESHOLD, DEFAULT_UNROLL);
+        FilterType.L2NORM, 0, DEFAULT_BOX_THRESHOLD, DEFAULT_UNROLL, Method.L2CAF);
   }
 
   public ExplainOptions withLayer(String value) {
-    return new ExplainOptions(value, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll);
+    return new ExplainOptions(value, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withMode(Mode value) {
-    return new ExplainOptions(layer, value, solver, variant, classes, topK, filter, seed, boxThreshold, unroll);
+    return new ExplainOptions(layer, value, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withSolver(SolverKind value) {
-    return new ExplainOptions(layer, mode, value, variant, classes, topK, filter, seed, boxThreshold, unroll);
+    return new ExplainOptions(layer, mode, value, variant, classes, topK, filter, seed, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withVariant(Variant value) {
-    return new ExplainOptions(layer, mode, solver, value, classes, topK, filter, seed, boxThreshold, unroll);
+    return new ExplainOptions(layer, mode, solver, value, classes, topK, filter, seed, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withClasses(List<Integer> value) {
-    return new ExplainOptions(layer, mode, solver, variant, value, topK, filter, seed, boxThreshold, unroll);
+    return new ExplainOptions(layer, mode, solver, variant, value, topK, filter, seed, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withTopK(int value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, value, filter, seed, boxThreshold, unroll);
+    return new ExplainOptions(layer, mode, solver, variant, classes, value, filter, seed, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withFilter(FilterType value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, value, seed, boxThreshold, unroll);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, value, seed, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withSeed(long value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, value, boxThreshold, unroll);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, value, boxThreshold, unroll, method);
   }
 
   public ExplainOptions withBoxThreshold(double value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, value, unroll);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, value, unroll, method);
   }
 
   public ExplainOptions withUnroll(int value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value, method);
+  }
+
+  public ExplainOptions withMethod(Method value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, value);
   }
 
   /** What images must share to be explained in one batch: everything but classes, top-k and box threshold. */
   public record PlanKey(String layer, Mode mode, SolverKind solver, Variant variant, FilterType filter, long seed,
-      int unroll) {}
+      int unroll, Method method) {}
 
   public PlanKey planKey() {
-    return new PlanKey(layer, effectiveMode(), solver, variant, filter, seed, unroll);
+    return new PlanKey(layer, effectiveMode(), solver, variant, filter, seed, unroll, method);
   }
 
   /** The mode in effect: the given one, or fast at the last layer and slow elsewhere. */

@@ -4,6 +4,9 @@ import dev.l2caf.image.Box;
 import dev.l2caf.image.BoxExtractor;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.method.AdamSettings;
+import dev.l2caf.method.CamSolver;
+import dev.l2caf.method.GradCamSolver;
+import dev.l2caf.method.RandomSolver;
 import dev.l2caf.method.ExactSolver;
 import dev.l2caf.method.FilterProblem;
 import dev.l2caf.method.FilterSolution;
@@ -112,6 +115,23 @@ public final class Explainer {
   }
 
   private static Solver solver(HeadReplay head, ExplainOptions options, Mode mode) {
+    switch (options.method()) {
+      case CAM:
+        requireClassSpecific(options);
+        if (!CamSolver.applies(head)) {
+          throw new ExplainException(ExplainException.Code.INVALID_OPTION,
+              "CAM needs global pooling and a linear classifier after the layer; after layer " + options.layer()
+                  + " the head is " + head.opTypes() + " (use gradcam)");
+        }
+        return new CamSolver();
+      case GRADCAM:
+        requireClassSpecific(options);
+        return new GradCamSolver();
+      case RANDOM:
+        return new RandomSolver();
+      default:
+        break;
+    }
     boolean exact = ExactSolver.applies(head, options.variant(), options.filter());
     if (options.solver() == SolverKind.EXACT && !exact) {
       throw new ExplainException(ExplainException.Code.INVALID_OPTION,
@@ -122,6 +142,13 @@ public final class Explainer {
       return new ExactSolver();
     }
     return new IterativeSolver(AdamSettings.reference(mode.tolerance()).withUnroll(options.unroll()));
+  }
+
+  private static void requireClassSpecific(ExplainOptions options) {
+    if (options.variant() != Variant.CLASS_SPECIFIC) {
+      throw new ExplainException(ExplainException.Code.INVALID_OPTION,
+          options.method().label() + " explains a class: it has no class-oblivious variant");
+    }
   }
 
   private static void checkClass(LoadedModel model, int classId) {

@@ -18,4 +18,20 @@ public record FilterProblem(
   public int rows() {
     return features.batch();
   }
+
+  /** The target class of each row (the one weighted -1), or -1 for class-oblivious rows. */
+  public int[] targets() {
+    int[] targets = new int[rows()];
+    for (int r = 0; r < targets.length; r++) {
+      targets[r] = -1;
+      if (variant == Variant.CLASS_SPECIFIC) {
+        for (int k = 0; k < objectives[r].length; k++) {
+          if (objectives[r][k] < 0) {
+            targets[r] = k;
+          }
+        }
+      }
+    }
+    return targets;
+  }
 }

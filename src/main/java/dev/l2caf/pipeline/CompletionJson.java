@@ -40,7 +40,8 @@ public final class CompletionJson {
       } else {
         x.put("class", e.classId()).put("label", e.label());
       }
-      x.put("solver", e.solver()).put("iterations", e.iterations()).put("loss", e.loss());
+      x.put("solver", e.solver()).put("iterations", e.iterations());
+      putLoss(x, e.loss());
       box(x.putArray("box"), e.box());
       ObjectNode files = x.putObject("files");
       e.files().forEach((kind, uri) -> files.put(kind.wireName(), uri));
@@ -55,6 +56,15 @@ public final class CompletionJson {
       node.set("metadata", c.metadata());
     }
     return node;
+  }
+
+  /** Baselines have no loss (NaN): written as null, since JSON has no NaN. */
+  static void putLoss(ObjectNode node, float loss) {
+    if (Float.isNaN(loss)) {
+      node.putNull("loss");
+    } else {
+      node.put("loss", loss);
+    }
   }
 
   static void box(ArrayNode array, Box b) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.engine.ExplainOptions;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.SolverKind;
 import dev.l2caf.method.Variant;
@@ -75,9 +76,6 @@ public final class RequestParser {
     if (root.has("metadata") && metadata == null) {
       throw invalid("metadata must be a JSON object");
     }
-    if (root.has("method") && !"l2caf".equals(text(root, "method"))) {
-      throw invalid("method must be l2caf");
-    }
     ImageSource image = image(root.get("image"));
     String model = root.has("model") ? text(root, "model") : null;
     if (model != null && !validId(model)) {
@@ -95,6 +93,9 @@ public final class RequestParser {
     }
     if (root.has("variant")) {
       options = options.withVariant(parsed(root, "variant", Variant::parse));
+    }
+    if (root.has("method")) {
+      options = options.withMethod(parsed(root, "method", Method::parse));
     }
     if (root.has("filter")) {
       options = options.withFilter(parsed(root, "filter", FilterType::parse));

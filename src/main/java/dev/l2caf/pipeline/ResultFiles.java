@@ -49,7 +49,8 @@ public final class ResultFiles {
     } else {
       node.put("class", e.classId()).put("label", e.label());
     }
-    node.put("solver", e.solver().label()).put("iterations", e.iterations()).put("loss", e.loss());
+    node.put("solver", e.solver().label()).put("iterations", e.iterations());
+    CompletionJson.putLoss(node, e.loss());
     node.put("width", result.width()).put("height", result.height());
     CompletionJson.box(node.putArray("box"), e.box());
     node.set("heatmap", JSON.valueToTree(e.grid()));
