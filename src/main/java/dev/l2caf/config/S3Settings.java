@@ -62,6 +62,15 @@ public record S3Settings(
         throw new ConfigException(RETRY_BASE_DELAY_MS, "must not exceed " + RETRY_MAX_DELAY_MS);
       }
     }
+
+    /**
+     * The wait before retry {@code round + 1} of an operation that keeps failing beyond the client's own
+     * attempts (e.g. an outage): the base delay doubled per round, capped at the max delay.
+     */
+    public long delayMillis(int round) {
+      long doubled = baseDelay.toMillis() << Math.min(round, 20);
+      return Math.max(1, Math.min(maxDelay.toMillis(), doubled));
+    }
   }
 
   /** A copy whose credentials are {@code credentials} (e.g. those of an embedded server). */

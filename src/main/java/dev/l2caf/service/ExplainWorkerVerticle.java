@@ -9,7 +9,9 @@ import dev.l2caf.pipeline.ImageSource;
 import dev.l2caf.pipeline.Job;
 import dev.l2caf.pipeline.Outcome;
 import dev.l2caf.pipeline.RequestError;
+import dev.l2caf.config.S3Settings;
 import dev.l2caf.store.ObjectStore;
+import dev.l2caf.store.ObjectStoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -36,6 +38,7 @@ final class ExplainWorkerVerticle extends VerticleBase {
 
   private final BatchProcessor processor;
   private final ObjectStore store;
+  private final S3Settings.Retry retry;
   private final long maxImageBytes;
   private final int maxBatch;
   private final Duration maxWait;
@@ -66,9 +69,10 @@ final class ExplainWorkerVerticle extends VerticleBase {
   /** A batch still filling, and the timer that closes it after maxWait. */
   private record OpenBatch(List<Job> jobs, long timer) {}
 
-  ExplainWorkerVerticle(BatchProcessor processor, ObjectStore store, long maxImageBytes, int maxBatch, Duration maxWait,
-      ServiceEvents events) {
+  ExplainWorkerVerticle(BatchProcessor processor, ObjectStore store, S3Settings.Retry retry, long maxImageBytes,
+      int maxBatch, Duration maxWait, ServiceEvents events) {
     this.processor = processor;
+    this.retry = retry;
     this.store = store;
     this.maxImageBytes = maxImageBytes;
     this.maxBatch = maxBatch;
@@ -104,22 +108,36 @@ final class ExplainWorkerVerticle extends VerticleBase {
 
   private void onJob(Job job) {
     if (job.request().image() instanceof ImageSource.Stored stored) {
-      fetching++;
-      store.get(stored.uri()).whenComplete((bytes, failure) -> context.runOnContext(v -> {
-        fetching--;
-        if (failure != null) {
-          fail(job, ErrorCodes.of(failure));
-        } else if (bytes.length > maxImageBytes) {
-          fail(job, new RequestError(ErrorCode.IMAGE_TOO_LARGE,
-              stored.uri() + " is " + bytes.length + " bytes, over the limit of " + maxImageBytes));
-        } else {
-          enqueue(new Job(job.request(), job.ref(), bytes, job.receivedNanos(), job.attempt()));
-        }
-      }));
+      fetch(job, stored, 0);
     } else {
       ImageSource.Inline inline = (ImageSource.Inline) job.request().image();
       enqueue(new Job(job.request(), job.ref(), inline.bytes(), job.receivedNanos(), job.attempt()));
     }
+  }
+
+  /** Reads a stored image; while the store is unavailable, tries again with capped backoff. */
+  private void fetch(Job job, ImageSource.Stored stored, int round) {
+    fetching++;
+    store.get(stored.uri()).whenComplete((bytes, failure) -> context.runOnContext(v -> {
+      fetching--;
+      if (failure == null && bytes.length > maxImageBytes) {
+        fail(job, new RequestError(ErrorCode.IMAGE_TOO_LARGE,
+            stored.uri() + " is " + bytes.length + " bytes, over the limit of " + maxImageBytes));
+      } else if (failure == null) {
+        enqueue(new Job(job.request(), job.ref(), bytes, job.receivedNanos(), job.attempt()));
+      } else if (ObjectStoreException.isUnavailable(failure)) {
+        long delay = retry.delayMillis(round);
+        log.warn("storage unavailable reading {} for {} (retry {} in {} ms)", stored.uri(), job.request().id(),
+            round + 1, delay);
+        fetching++; // still this job's fetch while it waits
+        vertx.setTimer(delay, t -> {
+          fetching--;
+          fetch(job, stored, round + 1);
+        });
+      } else {
+        fail(job, ErrorCodes.of(failure));
+      }
+    }));
   }
 
   private void fail(Job job, RequestError error) {

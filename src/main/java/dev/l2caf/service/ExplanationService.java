@@ -49,13 +49,13 @@ public final class ExplanationService {
     Messages.registerCodecs(vertx.eventBus());
     var w = config.worker();
     service.publisher = new CompletionPublisherVerticle(config.kafka(), events);
-    service.worker = new ExplainWorkerVerticle(service.processor, service.store, w.maxImageBytes(), w.maxBatch(),
-        w.maxWait(), events);
+    service.worker = new ExplainWorkerVerticle(service.processor, service.store, config.s3().retry(),
+        w.maxImageBytes(), w.maxBatch(), w.maxWait(), events);
     service.consumer = new RequestConsumerVerticle(config.kafka(),
         new RequestParser(new RequestParser.Limits(w.maxImageBytes(), w.maxClassesPerRequest())), events);
     // Consumer last: nothing is read before every stage behind it runs.
     return service.deploy(service.publisher)
-        .compose(v -> service.deploy(new ResultWriterVerticle(service.store, config.s3().prefix())))
+        .compose(v -> service.deploy(new ResultWriterVerticle(service.store, config.s3().prefix(), config.s3().retry())))
         .compose(v -> service.deploy(service.worker))
         .compose(v -> service.deploy(service.consumer))
         .map(v -> {

@@ -12,6 +12,11 @@ import dev.l2caf.pipeline.RequestError;
 import dev.l2caf.pipeline.ResultFiles;
 import dev.l2caf.store.ObjectKeys;
 import dev.l2caf.store.ObjectStore;
+import dev.l2caf.store.ObjectStoreException;
+import dev.l2caf.config.S3Settings;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
@@ -26,12 +31,16 @@ import java.util.concurrent.CompletableFuture;
  * is reported ok only once every file is stored.
  */
 final class ResultWriterVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ResultWriterVerticle.class);
+
   private final ObjectStore store;
   private final String prefix;
+  private final S3Settings.Retry retry;
 
-  ResultWriterVerticle(ObjectStore store, String prefix) {
+  ResultWriterVerticle(ObjectStore store, String prefix, S3Settings.Retry retry) {
     this.store = store;
     this.prefix = prefix;
+    this.retry = retry;
   }
 
   @Override
@@ -47,17 +56,23 @@ final class ResultWriterVerticle extends VerticleBase {
       Outcome.Explained e = (Outcome.Explained) outcome;
       // PNG encoding is slow: on worker threads, in parallel, never on the event loop or the engine's thread.
       vertx.executeBlocking(() -> ResultFiles.render(e), false)
-          .onSuccess(rendered -> store(e, rendered))
+          .onSuccess(rendered -> store(e, rendered, 0))
           .onFailure(failure -> answer(e.job(), error(e.job(), ErrorCodes.of(failure)), null, null));
     }
   }
 
-  private void store(Outcome.Explained e, Outcome.Rendered rendered) {
+  /**
+   * Writes every file, then completion.json, then answers ok. While the store is unavailable the whole
+   * write is retried with capped exponential backoff, for as long as the worker runs: the request is
+   * answered (and its offset committed) only once it is stored; a worker stopped meanwhile leaves it to be
+   * redelivered.
+   */
+  private void store(Outcome.Explained e, Outcome.Rendered rendered, int round) {
     Job job = e.job();
     long start = System.nanoTime();
+    String model = e.result().model();
     List<CompletableFuture<Void>> puts = new ArrayList<>();
     List<Completion.Explained> explained = new ArrayList<>();
-    String model = e.result().model();
     for (Outcome.RenderedClass files : rendered.classes()) {
       Map<OutputKind, String> uris = new EnumMap<>(OutputKind.class);
       files.files().forEach((kind, bytes) -> {
@@ -69,31 +84,42 @@ final class ResultWriterVerticle extends VerticleBase {
       explained.add(new Completion.Explained(x.classId(), x.label(), x.solver().label(), x.iterations(), x.loss(),
           x.box(), uris));
     }
-    CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0])).whenComplete((ok, failure) ->
-        context.runOnContext(v -> {
-          if (failure != null) {
-            answer(job, error(job, ErrorCodes.of(failure)), null, null);
-            return;
-          }
-          long storeMs = (System.nanoTime() - start) / 1_000_000;
-          ImageExplanation r = e.result();
-          long totalMs = (System.nanoTime() - job.receivedNanos()) / 1_000_000;
-          long computeMs = e.computeNanos() / 1_000_000;
-          Completion done = new Completion(job.request().id(), true, null, null, r.model(), r.layer(), r.predictions(),
-              explained, new Completion.Timings(Math.max(0, totalMs - computeMs - storeMs), computeMs, storeMs, totalMs),
-              job.attempt(), Workers.name(), job.request().metadata());
+    Completion[] done = new Completion[1];
+    CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0]))
+        .thenCompose(ok -> {
+          done[0] = completion(e, explained, (System.nanoTime() - start) / 1_000_000);
           // Stored last: its presence tells a resumed backfill that every file of this request is there.
-          store.put(ObjectKeys.forCompletion(prefix, model, job.request().id()), CompletionJson.toBytes(done),
-                  "application/json")
-              .whenComplete((stored, storeFailure) -> context.runOnContext(w -> {
-                if (storeFailure != null) {
-                  answer(job, error(job, ErrorCodes.of(storeFailure)), null, null);
-                } else {
-                  answer(job, done, rendered.thumbnail(),
-                      explained.isEmpty() ? null : explained.get(0).files().get(OutputKind.OVERLAY_PNG));
-                }
-              }));
+          return store.put(ObjectKeys.forCompletion(prefix, model, job.request().id()), CompletionJson.toBytes(done[0]),
+              "application/json");
+        })
+        .whenComplete((ok, failure) -> context.runOnContext(v -> {
+          if (failure == null) {
+            answer(job, done[0], rendered.thumbnail(),
+                explained.isEmpty() ? null : explained.get(0).files().get(OutputKind.OVERLAY_PNG));
+          } else if (ObjectStoreException.isUnavailable(failure)) {
+            long delay = retry.delayMillis(round);
+            log.warn("storage unavailable for {} (retry {} in {} ms): {}", job.request().id(), round + 1, delay,
+                rootMessage(failure));
+            vertx.setTimer(delay, t -> store(e, rendered, round + 1));
+          } else {
+            answer(job, error(job, ErrorCodes.of(failure)), null, null);
+          }
         }));
+  }
+
+  private Completion completion(Outcome.Explained e, List<Completion.Explained> explained, long storeMs) {
+    Job job = e.job();
+    ImageExplanation r = e.result();
+    long totalMs = (System.nanoTime() - job.receivedNanos()) / 1_000_000;
+    long computeMs = e.computeNanos() / 1_000_000;
+    return new Completion(job.request().id(), true, null, null, r.model(), r.layer(), r.predictions(), explained,
+        new Completion.Timings(Math.max(0, totalMs - computeMs - storeMs), computeMs, storeMs, totalMs),
+        job.attempt(), Workers.name(), job.request().metadata());
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return t.getMessage();
   }
 
   private Completion error(Job job, RequestError error) {

@@ -24,6 +24,13 @@ public final class ObjectStoreException extends RuntimeException {
     return code;
   }
 
+  /** Whether {@code failure} (possibly wrapped by a CompletableFuture) says the store is unavailable. */
+  public static boolean isUnavailable(Throwable failure) {
+    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return t instanceof ObjectStoreException s && s.code == Code.UNAVAILABLE;
+  }
+
   @Override
   public String getMessage() {
     return code + ": " + super.getMessage();
