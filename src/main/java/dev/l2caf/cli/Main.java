@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description = "Visual explanations of CNN image classifications with L2-CAF (Taha et al., ECCV 2020).",
     subcommands = {ExplainCommand.class, DemoCommand.class, WorkerCommand.class, SubmitCommand.class, BenchCommand.class,
+        EvalCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  java -jar target/l2caf.jar demo",

@@ -88,7 +88,8 @@ public final class BatchProcessor implements AutoCloseable {
         }
         long computeNanos = (System.nanoTime() - start) / ready.size();
         for (int i = 0; i < ready.size(); i++) {
-          outcomes.add(new Outcome.Explained(ready.get(i), results.get(i), images.get(i), computeNanos));
+          // Only the original travels on (for overlays): the model input is not needed any more.
+          outcomes.add(new Outcome.Explained(ready.get(i), results.get(i), images.get(i).original(), computeNanos));
         }
       }
     } catch (ModelException e) {

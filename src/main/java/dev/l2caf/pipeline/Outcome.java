@@ -2,7 +2,7 @@ package dev.l2caf.pipeline;
 
 import dev.l2caf.engine.ClassExplanation;
 import dev.l2caf.engine.ImageExplanation;
-import dev.l2caf.image.PreparedImage;
+import dev.l2caf.image.RgbImage;
 import java.util.List;
 import java.util.Map;
 
@@ -10,8 +10,8 @@ import java.util.Map;
 public sealed interface Outcome {
   Job job();
 
-  /** @param image the prepared input, with its original when the request asked for overlays */
-  record Explained(Job job, ImageExplanation result, PreparedImage image, long computeNanos) implements Outcome {}
+  /** @param original the full-size image when the request asked for overlays, else null */
+  record Explained(Job job, ImageExplanation result, RgbImage original, long computeNanos) implements Outcome {}
 
   record Failed(Job job, RequestError error) implements Outcome {}
 

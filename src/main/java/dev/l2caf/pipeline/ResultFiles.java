@@ -29,15 +29,15 @@ public final class ResultFiles {
       Map<OutputKind, byte[]> files = new EnumMap<>(OutputKind.class);
       for (OutputKind kind : request.outputs()) {
         files.put(kind, switch (kind) {
-          case HEATMAP_PNG -> ExplanationImages.heatmapPng(x, e.image().width(), e.image().height());
-          case OVERLAY_PNG -> ExplanationImages.overlayPng(x, e.image().original());
+          case HEATMAP_PNG -> ExplanationImages.heatmapPng(x, result.width(), result.height());
+          case OVERLAY_PNG -> ExplanationImages.overlayPng(x, e.original());
           case RAW_JSON -> rawJson(request.id(), result, x);
         });
       }
       classes.add(new Outcome.RenderedClass(x, x.classId() == null ? "oblivious" : String.valueOf(x.classId()), files));
     }
-    byte[] thumbnail = e.image().original() == null || result.explanations().isEmpty() ? null
-        : ExplanationImages.overlayThumbnailPng(result.explanations().get(0), e.image().original(), THUMBNAIL_SIDE);
+    byte[] thumbnail = e.original() == null || result.explanations().isEmpty() ? null
+        : ExplanationImages.overlayThumbnailPng(result.explanations().get(0), e.original(), THUMBNAIL_SIDE);
     return new Outcome.Rendered(classes, thumbnail);
   }
 

@@ -125,7 +125,7 @@ class BatchProcessorTest {
       ImageExplanation inBatch = explained.result();
       assertEquals(alone.width(), inBatch.width());
       assertEquals(alone.height(), inBatch.height());
-      assertEquals(alone.width(), explained.image().width(), "the prepared image is the request's");
+      assertEquals(alone.width(), explained.original().width(), "the original is the request's");
       assertEquals("mobilenet-v1-050-224", inBatch.model());
       assertEquals(alone.predictions().stream().map(Prediction::classId).toList(),
           inBatch.predictions().stream().map(Prediction::classId).toList(), entry.getKey() + ": same top-5");
@@ -138,7 +138,7 @@ class BatchProcessorTest {
       double cosine = TestAssets.cosine(a.heatmap(), b.heatmap());
       assertTrue(cosine >= 0.9999, entry.getKey() + ": heatmap cosine " + cosine);
       assertTrue(explained.computeNanos() > 0);
-      assertNotNull(explained.image().original(), "overlays were asked for (all outputs by default)");
+      assertNotNull(explained.original(), "overlays were asked for (all outputs by default)");
     }
     assertEquals(0, ((Outcome.Explained) byId.get("dog")).job().request().metadata().get("n").asInt());
     // Different images get different explanations (the batch rows are not mixed up).
@@ -160,7 +160,7 @@ class BatchProcessorTest {
     assertFailed(byId.get("text"), ErrorCode.IMAGE_UNSUPPORTED);
     assertFailed(byId.get("empty"), ErrorCode.IMAGE_CORRUPT);
     Outcome.Explained giraffe = assertInstanceOf(Outcome.Explained.class, byId.get("giraffe"));
-    assertNull(giraffe.image().original(), "no original kept when no overlay is asked for");
+    assertNull(giraffe.original(), "no original kept when no overlay is asked for");
   }
 
   @Test

@@ -1,0 +1,134 @@
+package dev.l2caf.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.l2caf.eval.CurvePlot;
+import dev.l2caf.eval.EvalReport;
+import dev.l2caf.eval.Evaluation;
+import dev.l2caf.eval.GroundTruth;
+import dev.l2caf.image.HeatmapRendering;
+import dev.l2caf.method.Method;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelCache;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code l2caf eval}: L2-CAF and the baselines measured side by side on the same images and classes. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Explains the same images and classes with each method and measures the heatmaps the same way: pointing",
+      "game and box localization (IoU >= 0.5, heatmap thresholds 0.15, 0.2, 0.3 of the max) against ground-truth",
+      "boxes, deletion and insertion AUC (16 steps, pixels blurred or revealed most salient first) against the model.",
+      "Classes: the classes of an image's boxes; the model's top-1 for images without boxes (deletion and",
+      "insertion only). Writes <out>/eval.json and a plot of the mean curves, <out>/eval-curves.png."},
+    footer = {"", "Examples:",
+        "  eval samples --boxes samples/boxes.json                   all four methods, a table on stdout",
+        "  eval samples --boxes samples/boxes.json --json > eval.json one JSON object instead",
+        "  eval photos/ --methods l2caf,random --out eval-photos      deletion and insertion only, two methods",
+        "", "Boxes file: {\"dog.jpg\": [{\"class\": 251, \"box\": [130, 220, 310, 540]}, ...], ...}, keys relative to",
+        "IMAGES_DIR, boxes in image pixels [x0, y0, x1, y1] with x1, y1 exclusive.",
+        "", "Exit status: 0 all evaluated, 1 some images failed (each reported), 2 bad options, boxes or model."})
+final class EvalCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "IMAGES_DIR", description = "Folder of JPEG or PNG images (searched recursively).")
+  Path imagesDir;
+
+  @Option(names = "--boxes", paramLabel = "FILE", description = "Ground-truth boxes (JSON, see below); without it only deletion and insertion are measured.")
+  Path boxes;
+
+  @Option(names = "--methods", paramLabel = "LIST", split = ",", defaultValue = "l2caf,cam,gradcam,random",
+      description = "Methods to compare, in table order (default: ${DEFAULT-VALUE}).")
+  List<String> methods;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "l2caf-eval", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--json", description = "Print one JSON object (the contents of eval.json) instead of the table.")
+  boolean json;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "Model folder with a model.yaml (default: the shipped "
+      + ModelOption.DEFAULT + ").")
+  Path model;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Images per explanation batch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the random maps (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws IOException {
+    if (!Files.isDirectory(imagesDir)) {
+      throw new ErrorHandler.UsageException("not a folder: " + imagesDir);
+    }
+    Evaluation.Settings settings = new Evaluation.Settings(methods.stream().map(Method::parse).distinct().toList(),
+        batchSize, seed);
+    GroundTruth truth = boxes == null ? GroundTruth.none() : GroundTruth.read(boxes);
+    List<Evaluation.ImageFile> images = ImageFiles.expand(List.of(imagesDir)).stream()
+        .map(f -> new Evaluation.ImageFile(imagesDir.relativize(f).toString().replace('\\', '/'), f)).toList();
+    if (images.isEmpty()) {
+      throw new ErrorHandler.UsageException("no images in " + imagesDir);
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    List<String> unmatched = truth.imagesNotIn(images.stream().map(Evaluation.ImageFile::name).collect(Collectors.toSet()));
+    if (!unmatched.isEmpty()) {
+      stderr.println("note: " + boxes + " has boxes for images not in " + imagesDir + " (ignored): "
+          + String.join(", ", unmatched));
+    }
+    int[] failed = {0};
+    EvalReport report;
+    try (ModelCache cache = new ModelCache(1);
+         LoadedModel.Lease lease = cache.lease(ModelOption.resolve(model));
+         ProgressBar progress = ProgressBars.on(stderr, "eval", images.size() * settings.methods().size())) {
+      report = Evaluation.run(lease.model(), images, truth, settings, new Evaluation.Listener() {
+        @Override
+        public void evaluated(String image, Method method) {
+          progress.step();
+        }
+
+        @Override
+        public void failed(String image, String message) {
+          failed[0]++;
+          progress.stepBy(settings.methods().size());
+          stderr.println("\nerror: " + image + ": " + message);
+        }
+      });
+    }
+    stderr.println(); // end the progress bar's line
+
+    Files.createDirectories(out);
+    Path jsonFile = out.resolve("eval.json");
+    Path plotFile = out.resolve("eval-curves.png");
+    ObjectNode node = report.toJson();
+    node.put("boxes", boxes == null ? null : boxes.toString());
+    node.putObject("files").put("json", jsonFile.toString()).put("plot", plotFile.toString());
+    Files.write(plotFile, HeatmapRendering.png(CurvePlot.render(report)));
+    Files.writeString(jsonFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+    if (json) {
+      stdout.println(JSON.writeValueAsString(node));
+    } else {
+      report.printTable(stdout);
+      stdout.printf("wrote %s and %s%n", jsonFile, plotFile);
+    }
+    stdout.flush();
+    return failed[0] == 0 ? 0 : 1;
+  }
+}
