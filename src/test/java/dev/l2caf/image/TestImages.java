@@ -17,7 +17,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Builds test inputs in memory, so most tests need no fixture files. */
-final class TestImages {
+public final class TestImages {
 
   static final InputSpec MOBILENET =
       InputSpec.scaleOffset(224, 224, ChannelOrder.RGB, 1 / 127.5f, -1f);
@@ -31,7 +31,7 @@ final class TestImages {
 
   private TestImages() {}
 
-  static byte[] sample(String name) {
+  public static byte[] sample(String name) {
     try {
       return Files.readAllBytes(Path.of("samples", name));
     } catch (IOException e) {
@@ -39,7 +39,7 @@ final class TestImages {
     }
   }
 
-  static byte[] resource(String name) {
+  public static byte[] resource(String name) {
     try (InputStream in = TestImages.class.getResourceAsStream("/images/" + name)) {
       return in.readAllBytes();
     } catch (IOException e) {
@@ -47,7 +47,7 @@ final class TestImages {
     }
   }
 
-  static BufferedImage solid(int w, int h, int rgb) {
+  public static BufferedImage solid(int w, int h, int rgb) {
     BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -57,7 +57,7 @@ final class TestImages {
     return image;
   }
 
-  static BufferedImage gray(int w, int h, int level) {
+  public static BufferedImage gray(int w, int h, int level) {
     BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -68,7 +68,7 @@ final class TestImages {
   }
 
   /** Quadrants: red top-left, green top-right, blue bottom-left, white bottom-right. */
-  static BufferedImage quadrants(int w, int h) {
+  public static BufferedImage quadrants(int w, int h) {
     BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -80,11 +80,11 @@ final class TestImages {
     return image;
   }
 
-  static byte[] jpeg(BufferedImage image) {
+  public static byte[] jpeg(BufferedImage image) {
     return jpeg(image, false);
   }
 
-  static byte[] jpeg(BufferedImage image, boolean progressive) {
+  public static byte[] jpeg(BufferedImage image, boolean progressive) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ImageWriteParam param = writer.getDefaultWriteParam();
     param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -104,7 +104,7 @@ final class TestImages {
     return out.toByteArray();
   }
 
-  static byte[] png(BufferedImage image) {
+  public static byte[] png(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       if (!ImageIO.write(image, "png", out)) {
@@ -119,7 +119,7 @@ final class TestImages {
   /**
    * Inserts an APP1 EXIF block holding only an orientation tag, right after the JFIF APP0 segment.
    */
-  static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+  public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
     ByteBuffer tiff = ByteBuffer.allocate(26); // big-endian, like "MM"
     tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8); // header, IFD0 at offset 8
     tiff.putShort((short) 1); // one entry
@@ -129,7 +129,7 @@ final class TestImages {
     return withApp1(jpeg, concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), tiff.array()));
   }
 
-  static byte[] withApp1(byte[] jpeg, byte[] payload) {
+  public static byte[] withApp1(byte[] jpeg, byte[] payload) {
     int app0End = 2;
     if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
       app0End = 4 + ((jpeg[4] & 0xFF) << 8 | (jpeg[5] & 0xFF));
@@ -148,7 +148,7 @@ final class TestImages {
    * A PNG signature and a well-formed IHDR chunk (correct CRC) for the given size, and nothing
    * else.
    */
-  static byte[] pngHeaderOnly(long width, long height) {
+  public static byte[] pngHeaderOnly(long width, long height) {
     ByteBuffer ihdr = ByteBuffer.allocate(17);
     ihdr.put("IHDR".getBytes(StandardCharsets.ISO_8859_1));
     ihdr.putInt((int) width).putInt((int) height);
@@ -166,7 +166,7 @@ final class TestImages {
   }
 
   /** Index of the first occurrence of marker FF xx in a JPEG. */
-  static int markerIndex(byte[] jpeg, int marker) {
+  public static int markerIndex(byte[] jpeg, int marker) {
     for (int i = 0; i + 1 < jpeg.length; i++) {
       if (jpeg[i] == (byte) 0xFF && (jpeg[i + 1] & 0xFF) == marker) {
         return i;
@@ -175,14 +175,14 @@ final class TestImages {
     throw new IllegalArgumentException("no marker " + Integer.toHexString(marker));
   }
 
-  static int rgbAt(RgbImage image, int x, int y) {
+  public static int rgbAt(RgbImage image, int x, int y) {
     int i = (y * image.width() + x) * 3;
     byte[] p = image.rgb();
     return (p[i] & 0xFF) << 16 | (p[i + 1] & 0xFF) << 8 | (p[i + 2] & 0xFF);
   }
 
   /** Largest per-channel difference between two 0xRRGGBB colors. */
-  static int colorDistance(int a, int b) {
+  public static int colorDistance(int a, int b) {
     int max = 0;
     for (int shift = 0; shift <= 16; shift += 8) {
       max = Math.max(max, Math.abs(((a >> shift) & 0xFF) - ((b >> shift) & 0xFF)));
@@ -190,14 +190,14 @@ final class TestImages {
     return max;
   }
 
-  static byte[] concat(byte[] a, byte[] b) {
+  public static byte[] concat(byte[] a, byte[] b) {
     byte[] out = new byte[a.length + b.length];
     System.arraycopy(a, 0, out, 0, a.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 
-  static double meanAbsDifference(float[] a, float[] b) {
+  public static double meanAbsDifference(float[] a, float[] b) {
     if (a.length != b.length) {
       throw new IllegalArgumentException(a.length + " vs " + b.length);
     }

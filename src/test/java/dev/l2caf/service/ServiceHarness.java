@@ -22,17 +22,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A real broker and a real S3 server on loopback, and plain Kafka clients to talk to the service. */
-final class ServiceHarness implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final String ACCESS_KEY = "test-access";
-  static final String SECRET = "test-secret-value-1234";
+public final class ServiceHarness implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final String ACCESS_KEY = "test-access";
+  public static final String SECRET = "test-secret-value-1234";
 
-  final EmbeddedKafka kafka;
-  final EmbeddedS3 s3;
-  final ServiceConfig config;
+  public final EmbeddedKafka kafka;
+  public final EmbeddedS3 s3;
+  public final ServiceConfig config;
   private final KafkaProducer<String, byte[]> producer;
 
-  ServiceHarness(Map<String, String> overrides) {
+  public ServiceHarness(Map<String, String> overrides) {
     kafka = EmbeddedKafka.start(0);
     s3 = EmbeddedS3.startInMemory(0, ACCESS_KEY, SECRET);
     s3.createBucket("l2caf");
@@ -51,7 +51,7 @@ final class ServiceHarness implements AutoCloseable {
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  void send(String key, byte[] value) {
+  public void send(String key, byte[] value) {
     try {
       producer.send(new ProducerRecord<>("l2caf.requests", key, value)).get();
     } catch (Exception e) {
@@ -59,7 +59,7 @@ final class ServiceHarness implements AutoCloseable {
     }
   }
 
-  void send(String key, Object json) {
+  public void send(String key, Object json) {
     try {
       send(key, JSON.writeValueAsBytes(json));
     } catch (Exception e) {
@@ -68,7 +68,7 @@ final class ServiceHarness implements AutoCloseable {
   }
 
   /** Reads {@code topic} from the start until {@code count} records arrived or the timeout passed. */
-  List<ConsumerRecord<String, byte[]>> read(String topic, int count, Duration timeout) {
+  public List<ConsumerRecord<String, byte[]>> read(String topic, int count, Duration timeout) {
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("group.id", "reader-" + UUID.randomUUID());
@@ -84,7 +84,7 @@ final class ServiceHarness implements AutoCloseable {
     return out;
   }
 
-  static JsonNode json(byte[] value) {
+  public static JsonNode json(byte[] value) {
     try {
       return JSON.readTree(value);
     } catch (Exception e) {
