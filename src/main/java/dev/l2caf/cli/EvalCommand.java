@@ -30,18 +30,25 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Explains the same images and classes with each method and measures the heatmaps the same way: pointing",
-      "game and box localization (IoU >= 0.5, heatmap thresholds 0.15, 0.2, 0.3 of the max) against ground-truth",
-      "boxes, deletion and insertion AUC (16 steps, pixels blurred or revealed most salient first) against the model.",
-      "Classes: the classes of an image's boxes; the model's top-1 for images without boxes (deletion and",
-      "insertion only). Writes <out>/eval.json and a plot of the mean curves, <out>/eval-curves.png."},
+      "Explains the same images and classes with each method and measures every",
+      "heatmap the same way:",
+      "  pointing game: the heatmap's maximum lies inside a ground-truth box;",
+      "  localization: the box of the heatmap above 0.15, 0.2 and 0.3 of its max",
+      "    has IoU >= 0.5 with a ground-truth box;",
+      "  deletion / insertion AUC: the class probability while the model input's",
+      "    pixels are blurred (or revealed), most salient first, in 16 steps.",
+      "Classes: those of an image's boxes, else the model's top-1 (then deletion",
+      "and insertion only). Writes <out>/eval.json and <out>/eval-curves.png."},
     footer = {"", "Examples:",
-        "  eval samples --boxes samples/boxes.json                   all four methods, a table on stdout",
-        "  eval samples --boxes samples/boxes.json --json > eval.json one JSON object instead",
-        "  eval photos/ --methods l2caf,random --out eval-photos      deletion and insertion only, two methods",
-        "", "Boxes file: {\"dog.jpg\": [{\"class\": 251, \"box\": [130, 220, 310, 540]}, ...], ...}, keys relative to",
-        "IMAGES_DIR, boxes in image pixels [x0, y0, x1, y1] with x1, y1 exclusive.",
-        "", "Exit status: 0 all evaluated, 1 some images failed (each reported), 2 bad options, boxes or model."})
+        "  eval samples --boxes samples/boxes.json              the four methods, a table",
+        "  eval samples --boxes samples/boxes.json --json       one JSON object instead",
+        "  eval photos/ --methods l2caf,random --out eval-out   no boxes: deletion and",
+        "                                                       insertion only",
+        "", "Boxes file (keys: paths relative to IMAGES_DIR; boxes in image pixels,",
+        "[x0, y0, x1, y1] with x1, y1 exclusive):",
+        "  {\"dog.jpg\": [{\"class\": 251, \"box\": [130, 220, 310, 540]}, ...], ...}",
+        "", "Exit status: 0 all evaluated, 1 some images failed (each reported),",
+        "2 bad options, boxes or model."})
 final class EvalCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "IMAGES_DIR", description = "Folder of JPEG or PNG images (searched recursively).")
   Path imagesDir;
 
-  @Option(names = "--boxes", paramLabel = "FILE", description = "Ground-truth boxes (JSON, see below); without it only deletion and insertion are measured.")
+  @Option(names = "--boxes", paramLabel = "FILE", description = "Ground-truth boxes (JSON, see below); without it, deletion and insertion only.")
   Path boxes;
 
   @Option(names = "--methods", paramLabel = "LIST", split = ",", defaultValue = "l2caf,cam,gradcam,random",

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.config.ServiceConfig;
+import dev.l2caf.model.ModelException;
+import dev.l2caf.model.ModelLoader;
 import dev.l2caf.submit.Backfill;
 import dev.l2caf.submit.CompletionWatch;
 import dev.l2caf.submit.Submission;
@@ -116,7 +118,7 @@ final class SubmitCommand implements Callable<Integer> {
         submissions.addAll(Backfill.fromManifest(manifest));
       }
       if (skipDone) {
-        String modelName = template.path("model").asText(settings.worker().model().getFileName().toString());
+        String modelName = resultModelName(settings, template.path("model").asText(null));
         int before = submissions.size();
         submissions.removeIf(s -> backfill.isDone(s.id(), modelName));
         err.printf("skipping %d requests whose results are stored%n", before - submissions.size());
@@ -150,6 +152,20 @@ final class SubmitCommand implements Callable<Integer> {
         });
         return bad;
       }
+    }
+  }
+
+  /**
+   * The model name results are stored under: the manifest's name of the request's model folder (the
+   * worker's default folder, or a sibling named by the request).
+   */
+  private static String resultModelName(ServiceConfig settings, String folderName) {
+    Path defaultFolder = settings.worker().model();
+    Path folder = folderName == null ? defaultFolder : defaultFolder.toAbsolutePath().getParent().resolve(folderName);
+    try {
+      return ModelLoader.readManifest(folder).name();
+    } catch (ModelException notHere) {
+      return folder.getFileName().toString(); // the shipped models use their folder name as their name
     }
   }
 }

@@ -71,7 +71,9 @@ public final class StatusVerticle extends VerticleBase {
     router.get("/api/status").handler(this::statusJson);
     router.get("/metrics").handler(this::metrics);
     router.errorHandler(500, this::internalError);
-    return vertx.createHttpServer()
+    // HTTP/1.1 only: a page and a few small JSON/text endpoints gain nothing from h2c upgrades, which
+    // some clients attempt and mishandle.
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false))
         .requestHandler(router)
         .listen(settings.port(), settings.host())
         .onSuccess(listening -> {

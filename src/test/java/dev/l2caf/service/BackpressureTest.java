@@ -105,6 +105,8 @@ class BackpressureTest {
     r.put("image", n % 2 == 0
         ? Map.of("uri", "s3://l2caf/inputs/" + sample)
         : Map.of("base64", Base64.getEncoder().encodeToString(TestAssets.sampleBytes(sample))));
+    // Flow control is what is tested here: the raw grid only, so no time goes to PNG rendering.
+    r.put("outputs", List.of("raw_json"));
     r.put("metadata", Map.of("n", n));
     return r;
   }

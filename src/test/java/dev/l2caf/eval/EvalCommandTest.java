@@ -1,0 +1,107 @@
+package dev.l2caf.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.l2caf.cli.Main;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvalCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path temp;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void evaluatesTwoMethodsOnTwoImagesIntoJsonAndAPlot() throws IOException {
+    Path images = Files.createDirectory(temp.resolve("images"));
+    Files.copy(Path.of("samples/dog.jpg"), images.resolve("dog.jpg")); // 3 boxed objects
+    Files.copy(Path.of("samples/scream.jpg"), images.resolve("scream.jpg")); // no boxes: top-1 class
+    Path out = temp.resolve("out");
+
+    Run r = run("eval", images.toString(), "--boxes", "samples/boxes.json", "--methods", "l2caf,random", "--json",
+        "--batch-size", "2", "--out", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("eagle.jpg"), "boxes of images not evaluated are named: " + r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(1, lines.size(), "one JSON object on stdout");
+    JsonNode node = JSON.readTree(lines.get(0));
+    assertEquals(JSON.readTree(out.resolve("eval.json").toFile()), node, "stdout and eval.json agree");
+    assertEquals(2, node.get("n_images").asInt());
+    assertEquals(4, node.get("n_pairs").asInt());
+    assertEquals(3, node.get("n_pairs_with_boxes").asInt());
+    assertEquals(List.of(0.15, 0.2, 0.3), JSON.convertValue(node.get("protocol").get("box_thresholds"), List.class));
+
+    JsonNode methods = node.get("methods");
+    assertEquals(List.of("l2caf", "random"), List.of(methods.get(0).get("method").asText(),
+        methods.get(1).get("method").asText()));
+    for (JsonNode m : methods) {
+      assertEquals(4, m.get("n").asInt());
+      assertEquals(3, m.get("n_with_boxes").asInt());
+      double pointing = m.get("pointing_accuracy").asDouble();
+      assertTrue(pointing >= 0 && pointing <= 1);
+      assertEquals(3, m.get("localization_accuracy").size());
+      assertEquals(0.15, m.get("localization_accuracy").get(0).get("threshold").asDouble());
+      assertTrue(m.get("deletion_auc").isNumber() && m.get("insertion_auc").isNumber());
+      assertEquals(17, m.get("mean_deletion_curve").size());
+      assertEquals(17, m.get("mean_insertion_curve").size());
+    }
+
+    JsonNode pairs = node.get("pairs");
+    assertEquals(List.of("dog.jpg:251", "dog.jpg:672", "dog.jpg:718"), List.of(key(pairs.get(0)), key(pairs.get(1)),
+        key(pairs.get(2))));
+    JsonNode scream = pairs.get(3);
+    assertEquals("scream.jpg", scream.get("image").asText());
+    assertEquals(0, scream.get("boxes").size());
+    JsonNode screamScore = scream.get("scores").get("l2caf");
+    assertTrue(screamScore.get("pointing_hit").isNull(), "no boxes, no pointing game");
+    assertEquals(0, screamScore.get("localization").size());
+    JsonNode dogScore = pairs.get(0).get("scores").get("l2caf");
+    assertTrue(dogScore.get("pointing_hit").isBoolean());
+    assertEquals(3, dogScore.get("localization").size());
+    JsonNode deletion = dogScore.get("deletion_curve");
+    assertEquals(17, deletion.size());
+    assertEquals(pairs.get(0).get("probability").asDouble(), deletion.get(0).asDouble(), 1e-3,
+        "deletion starts at the unperturbed probability");
+    assertEquals(deletion.get(16).asDouble(), dogScore.get("insertion_curve").get(0).asDouble(), 1e-4,
+        "deletion ends and insertion starts at the fully blurred input");
+
+    BufferedImage plot = ImageIO.read(out.resolve("eval-curves.png").toFile());
+    assertTrue(plot.getWidth() >= 800 && plot.getHeight() >= 400, plot.getWidth() + "x" + plot.getHeight());
+  }
+
+  @Test
+  void anUnknownMethodIsAUsageError() {
+    Run r = run("eval", "samples", "--methods", "l2caf,lime", "--out", temp.resolve("out").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("unknown method 'lime'"), r.err());
+  }
+
+  private static String key(JsonNode pair) {
+    return pair.get("image").asText() + ":" + pair.get("class").asInt();
+  }
+}
