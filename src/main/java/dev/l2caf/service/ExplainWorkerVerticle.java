@@ -210,6 +210,7 @@ final class ExplainWorkerVerticle extends VerticleBase {
         outcomes = batch.jobs().stream().<Outcome>map(j -> new Outcome.Failed(j, error)).toList();
       }
       double ms = (System.nanoTime() - start) / 1e6;
+      log.debug("batch of {} on {} in {} ms", batch.jobs().size(), device.name(), Math.round(ms));
       List<Outcome> done = outcomes;
       context.runOnContext(v -> {
         device.busy = false;
