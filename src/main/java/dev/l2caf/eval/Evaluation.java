@@ -93,20 +93,24 @@ public final class Evaluation {
   /** The decoded image, or empty after telling the listener why it is skipped. */
   private static Optional<PreparedImage> prepare(ImagePipeline pipeline, ImageFile file, GroundTruth truth,
       Listener listener) {
+    PreparedImage image;
     try {
-      PreparedImage image = pipeline.prepare(file.name(), Files.readAllBytes(file.path()), false);
-      for (GroundTruth.LabeledBox b : truth.boxesByImage().getOrDefault(file.name(), List.of())) {
-        if (b.box().x1() > image.width() || b.box().y1() > image.height()) {
-          throw new IllegalArgumentException("box " + boxText(b.box()) + " of class " + b.classId()
-              + " lies outside the " + image.width() + "x" + image.height() + " image");
-        }
-      }
-      return Optional.of(image);
-    } catch (ImageException | IOException | IllegalArgumentException e) {
-      listener.failed(file.name(), e instanceof IOException ? "cannot read " + file.path() + ": " + e.getMessage()
-          : e.getMessage());
+      image = pipeline.prepare(file.name(), Files.readAllBytes(file.path()), false);
+    } catch (ImageException e) {
+      listener.failed(file.name(), e.getMessage());
+      return Optional.empty();
+    } catch (IOException e) {
+      listener.failed(file.name(), "cannot read " + file.path() + ": " + e.getMessage());
       return Optional.empty();
     }
+    for (GroundTruth.LabeledBox b : truth.boxesByImage().getOrDefault(file.name(), List.of())) {
+      if (b.box().x1() > image.width() || b.box().y1() > image.height()) {
+        listener.failed(file.name(), "box " + boxText(b.box()) + " of class " + b.classId() + " lies outside the "
+            + image.width() + "x" + image.height() + " image");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(image);
   }
 
   /** One (image, class) pair of a batch, collecting each method's score. */

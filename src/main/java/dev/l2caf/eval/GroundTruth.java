@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2caf.image.Box;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Ground-truth boxes per image, from a JSON file mapping an image's path relative to the images folder (its
@@ -29,13 +29,13 @@ public record GroundTruth(Map<String, List<LabeledBox>> boxesByImage) {
     return new GroundTruth(Map.of());
   }
 
-  /** @throws IllegalArgumentException naming the file and entry when the file is not in the format above */
+  /** @throws IllegalArgumentException naming the file (and entry) when it cannot be read or is not in the format above */
   public static GroundTruth read(Path file) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read boxes file " + file + ": " + e.getMessage(), e);
+    } catch (IOException e) { // missing, unreadable or not JSON: a bad argument, reported in one line
+      throw new IllegalArgumentException("cannot read boxes file " + file + ": " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(file + ": expected a JSON object of image name -> list of boxes");
@@ -102,7 +102,7 @@ public record GroundTruth(Map<String, List<LabeledBox>> boxesByImage) {
 
   /** Every class id in the file, to check against a model before anything runs. */
   public Set<Integer> allClasses() {
-    Set<Integer> ids = new java.util.TreeSet<>();
+    Set<Integer> ids = new TreeSet<>();
     boxesByImage.values().forEach(list -> list.forEach(b -> ids.add(b.classId())));
     return ids;
   }
