@@ -2,8 +2,7 @@ package dev.l2caf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2caf.config.ServiceConfig;
-import dev.l2caf.embedded.EmbeddedKafka;
-import dev.l2caf.embedded.EmbeddedS3;
+import dev.l2caf.embedded.EmbeddedStack;
 import dev.l2caf.service.ServiceRunner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -79,44 +78,31 @@ final class DemoCommand implements Callable<Integer> {
         + " status page http://127.0.0.1:%d, data in %s%n", kafkaPort, s3Port, accessKey,
         DEFAULT_SECRET.equals(secret) ? secret : "(given)", bucket, httpPort, dir.toAbsolutePath());
     out.flush();
-    EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort, dir.resolve("kafka"));
-    EmbeddedS3 s3 = EmbeddedS3.startOnDirectory(s3Port, objects, accessKey, secret);
-    ServiceRunner runner = null;
-    try {
-      s3.createBucket(bucket);
-      ServiceConfig config = ServiceConfig.fromEnvironment(Map.of(
-          "L2CAF_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-          "L2CAF_S3_ENDPOINT", s3.endpoint().toString(),
-          "L2CAF_S3_BUCKET", bucket,
-          "L2CAF_S3_ALLOWED_INPUT_BUCKETS", bucket,
+    try (EmbeddedStack stack = EmbeddedStack.start(kafkaPort, dir.resolve("kafka"), s3Port, objects, accessKey, secret,
+        bucket)) {
+      ServiceConfig config = stack.config(Map.of(
           "L2CAF_HTTP_PORT", String.valueOf(httpPort),
-          "L2CAF_WORKER_MODEL", ModelOption.resolve(null).toString(),
-          "AWS_ACCESS_KEY_ID", accessKey,
-          "AWS_SECRET_ACCESS_KEY", secret));
-      kafka.createTopics(Map.of(config.kafka().requestsTopic(), 3, config.kafka().completionsTopic(), 1,
-          config.kafka().dlqTopic(), 1));
-      runner = ServiceRunner.start(config);
-      out.println("worker ready; status page: " + runner.statusUrl());
-      out.flush();
-      List<String> failed = SubmitCommand.run(config, List.of(samples.toString()), null,
-          new ObjectMapper().createObjectNode(), false, true, Duration.ofMinutes(10), out, err);
-      printFiles(out, objects.resolve(bucket).resolve(config.s3().prefix()));
-      out.println("status page: " + runner.statusUrl());
-      out.flush();
-      if (once) {
-        return failed.isEmpty() ? 0 : 1;
+          "L2CAF_WORKER_MODEL", ModelOption.resolve(null).toString()));
+      // The worker stops (finishing its work) before the broker and the S3 server behind it.
+      try (ServiceRunner runner = ServiceRunner.start(config)) {
+        out.println("worker ready; status page: " + runner.statusUrl());
+        out.flush();
+        List<String> failed = SubmitCommand.run(config, List.of(samples.toString()), null,
+            new ObjectMapper().createObjectNode(), false, true, Duration.ofMinutes(10), out, err);
+        printFiles(out, objects.resolve(bucket).resolve(config.s3().prefix()));
+        out.println("status page: " + runner.statusUrl());
+        out.flush();
+        if (once) {
+          return failed.isEmpty() ? 0 : 1;
+        }
+        out.println("serving until Ctrl-C; submit more with: java -jar target/l2caf.jar submit IMAGES... "
+            + "(L2CAF_S3_ENDPOINT=" + stack.s3().endpoint() + ", AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY as above)");
+        out.flush();
+        awaitCtrlC();
+        return 0;
       }
-      out.println("serving until Ctrl-C; submit more with: java -jar target/l2caf.jar submit IMAGES... (L2CAF_S3_ENDPOINT="
-          + s3.endpoint() + ", AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY as above)");
-      out.flush();
-      awaitInterrupt();
-      return 0;
     } finally {
-      if (runner != null) {
-        runner.close();
-      }
-      s3.close();
-      kafka.close();
+      stopped.countDown();
     }
   }
 
@@ -132,9 +118,19 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void awaitInterrupt() throws InterruptedException {
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "l2caf-demo-stop"));
-    stop.await();
+  /** Set when everything is closed; Ctrl-C's shutdown hook waits for it, so the worker can stop cleanly. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private void awaitCtrlC() throws InterruptedException {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      interrupted.countDown();
+      try {
+        stopped.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "l2caf-demo-stop"));
+    interrupted.await();
   }
 }

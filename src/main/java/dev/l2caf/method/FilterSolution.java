@@ -11,15 +11,24 @@ public record FilterSolution(float[] heatmap, int height, int width, float loss,
 
   /** |u| scaled to unit L2 norm. */
   static float[] finalizeHeatmap(float[] u) {
+    float[] abs = new float[u.length];
+    for (int i = 0; i < u.length; i++) {
+      abs[i] = Math.abs(u[i]);
+    }
+    return unitNorm(abs);
+  }
+
+  /** The map scaled to unit L2 norm (all zeros stays all zeros). */
+  static float[] unitNorm(float[] map) {
     double sum = 0;
-    for (float v : u) {
+    for (float v : map) {
       sum += (double) v * v;
     }
     float norm = (float) Math.sqrt(sum);
-    float[] heat = new float[u.length];
-    for (int i = 0; i < u.length; i++) {
-      heat[i] = norm > 0 ? Math.abs(u[i]) / norm : 0f;
+    float[] out = new float[map.length];
+    for (int i = 0; i < map.length; i++) {
+      out[i] = norm > 0 ? map[i] / norm : 0f;
     }
-    return heat;
+    return out;
   }
 }

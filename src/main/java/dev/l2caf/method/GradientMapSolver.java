@@ -53,20 +53,7 @@ abstract class GradientMapSolver implements Solver {
     for (int r = 0; r < problem.rows(); r++) {
       float[] map = map(Arrays.copyOfRange(f.values(), r * size, (r + 1) * size),
           Arrays.copyOfRange(gradients, r * size, (r + 1) * size), f.height(), f.width(), f.channels());
-      out.add(new FilterSolution(unitNorm(map), f.height(), f.width(), Float.NaN, 0, kind()));
-    }
-    return out;
-  }
-
-  static float[] unitNorm(float[] map) {
-    double sum = 0;
-    for (float v : map) {
-      sum += (double) v * v;
-    }
-    float norm = (float) Math.sqrt(sum);
-    float[] out = new float[map.length];
-    for (int i = 0; i < map.length; i++) {
-      out[i] = norm > 0 ? map[i] / norm : 0f;
+      out.add(new FilterSolution(FilterSolution.unitNorm(map), f.height(), f.width(), Float.NaN, 0, kind()));
     }
     return out;
   }

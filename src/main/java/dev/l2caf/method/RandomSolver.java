@@ -18,7 +18,7 @@ public final class RandomSolver implements Solver {
       for (int i = 0; i < map.length; i++) {
         map[i] = random.nextFloat();
       }
-      out.add(new FilterSolution(GradientMapSolver.unitNorm(map), f.height(), f.width(), Float.NaN, 0,
+      out.add(new FilterSolution(FilterSolution.unitNorm(map), f.height(), f.width(), Float.NaN, 0,
           SolverKind.RANDOM));
     }
     return out;

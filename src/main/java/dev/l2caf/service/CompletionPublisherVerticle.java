@@ -27,7 +27,7 @@ final class CompletionPublisherVerticle extends VerticleBase {
   private final KafkaSettings settings;
   private final ServiceEvents events;
   private KafkaProducer<String, Buffer> producer;
-  private int unacknowledged;
+  private final java.util.concurrent.atomic.AtomicInteger unacknowledged = new java.util.concurrent.atomic.AtomicInteger();
 
   CompletionPublisherVerticle(KafkaSettings settings, ServiceEvents events) {
     this.settings = settings;
@@ -53,7 +53,7 @@ final class CompletionPublisherVerticle extends VerticleBase {
   }
 
   private void publish(Messages.Answer answer) {
-    unacknowledged++;
+    unacknowledged.incrementAndGet();
     send(answer);
   }
 
@@ -64,8 +64,8 @@ final class CompletionPublisherVerticle extends VerticleBase {
         : deadLetter((Messages.DeadLetterAnswer) answer);
     producer.send(record)
         .onSuccess(meta -> {
-          unacknowledged--;
           vertx.eventBus().send(Messages.ANSWERED, answer.ref());
+          unacknowledged.decrementAndGet();
           report(answer);
         })
         .onFailure(e -> {
@@ -98,7 +98,7 @@ final class CompletionPublisherVerticle extends VerticleBase {
 
   /** Answers handed to this verticle and not yet acknowledged by Kafka. */
   int unacknowledged() {
-    return unacknowledged;
+    return unacknowledged.get();
   }
 
   @Override

@@ -46,7 +46,9 @@ final class ExplainWorkerVerticle extends VerticleBase {
   private final Map<BatchKey, OpenBatch> open = new LinkedHashMap<>();
   private final Queue<Batch> closed = new ArrayDeque<>();
   private final List<DeviceThread> devices = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger busyDevices = new java.util.concurrent.atomic.AtomicInteger();
   private int fetching;
+  private boolean stopping;
 
   /** One device and the thread that feeds it; {@code placement} null means TensorFlow's default. */
   private static final class DeviceThread {
@@ -107,6 +109,9 @@ final class ExplainWorkerVerticle extends VerticleBase {
   }
 
   private void onJob(Job job) {
+    if (stopping) {
+      return; // not answered, so not committed: the next worker gets it
+    }
     if (job.request().image() instanceof ImageSource.Stored stored) {
       fetch(job, stored, 0);
     } else {
@@ -145,6 +150,9 @@ final class ExplainWorkerVerticle extends VerticleBase {
   }
 
   private void enqueue(Job job) {
+    if (stopping) {
+      return;
+    }
     BatchKey key = BatchKey.of(job.request());
     OpenBatch batch = open.computeIfAbsent(key,
         k -> new OpenBatch(new ArrayList<>(), vertx.setTimer(Math.max(1, maxWait.toMillis()), t -> close(k))));
@@ -174,6 +182,9 @@ final class ExplainWorkerVerticle extends VerticleBase {
 
   /** Starts batches on free devices: closed ones first, else the fullest open one. */
   private void runNext() {
+    if (stopping) {
+      return;
+    }
     for (DeviceThread device : devices) {
       if (device.busy) {
         continue;
@@ -199,6 +210,7 @@ final class ExplainWorkerVerticle extends VerticleBase {
 
   private void run(DeviceThread device, Batch batch) {
     device.busy = true;
+    busyDevices.incrementAndGet();
     device.thread.execute(() -> {
       long start = System.nanoTime();
       List<Outcome> outcomes;
@@ -214,6 +226,7 @@ final class ExplainWorkerVerticle extends VerticleBase {
       List<Outcome> done = outcomes;
       context.runOnContext(v -> {
         device.busy = false;
+        busyDevices.decrementAndGet();
         events.batchProcessed(batch.jobs().size(), ms);
         done.forEach(o -> vertx.eventBus().send(Messages.OUTCOMES, o));
         runNext();
@@ -221,10 +234,21 @@ final class ExplainWorkerVerticle extends VerticleBase {
     });
   }
 
-  /** Jobs accepted but not yet handed to the writer. */
-  int pending() {
-    return fetching + open.values().stream().mapToInt(b -> b.jobs().size()).sum()
-        + closed.stream().mapToInt(b -> b.jobs().size()).sum() + (int) devices.stream().filter(d -> d.busy).count();
+  /**
+   * For a graceful stop: drops the jobs not yet on a device (unanswered, so never committed: another
+   * worker gets them) and lets the running batches finish.
+   */
+  void stopAccepting() {
+    context.runOnContext(v -> {
+      stopping = true;
+      open.keySet().stream().toList().forEach(this::take);
+      closed.clear();
+    });
+  }
+
+  /** Devices running a batch now. */
+  int busyDevices() {
+    return busyDevices.get();
   }
 
   @Override

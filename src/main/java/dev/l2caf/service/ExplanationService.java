@@ -33,6 +33,11 @@ public final class ExplanationService {
   private RequestConsumerVerticle consumer;
   private ExplainWorkerVerticle worker;
   private CompletionPublisherVerticle publisher;
+  private ResultWriterVerticle writer;
+  private String consumerId;
+  private String workerId;
+  private String writerId;
+  private String publisherId;
 
   private ExplanationService(Vertx vertx, ServiceConfig config) {
     this.vertx = vertx;
@@ -54,10 +59,11 @@ public final class ExplanationService {
     service.consumer = new RequestConsumerVerticle(config.kafka(),
         new RequestParser(new RequestParser.Limits(w.maxImageBytes(), w.maxClassesPerRequest())), events);
     // Consumer last: nothing is read before every stage behind it runs.
-    return service.deploy(service.publisher)
-        .compose(v -> service.deploy(new ResultWriterVerticle(service.store, config.s3().prefix(), config.s3().retry())))
-        .compose(v -> service.deploy(service.worker))
-        .compose(v -> service.deploy(service.consumer))
+    service.writer = new ResultWriterVerticle(service.store, config.s3().prefix(), config.s3().retry());
+    return service.deploy(service.publisher).onSuccess(id -> service.publisherId = id)
+        .compose(v -> service.deploy(service.writer)).onSuccess(id -> service.writerId = id)
+        .compose(v -> service.deploy(service.worker)).onSuccess(id -> service.workerId = id)
+        .compose(v -> service.deploy(service.consumer)).onSuccess(id -> service.consumerId = id)
         .map(v -> {
           log.info("explanation service running: requests from {} at {}, results to s3://{}/{}",
               config.kafka().requestsTopic(), config.kafka().bootstrapServers(), config.s3().bucket(), config.s3().prefix());
@@ -66,8 +72,8 @@ public final class ExplanationService {
         .recover(e -> service.stop(Duration.ZERO).transform(r -> Future.failedFuture(e)));
   }
 
-  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
-    return vertx.deployVerticle(verticle).onSuccess(deployments::add).mapEmpty();
+  private Future<String> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).onSuccess(deployments::add);
   }
 
   public ModelCache models() {
@@ -75,20 +81,23 @@ public final class ExplanationService {
   }
 
   /**
-   * Graceful stop: stop reading, let in-flight requests finish and be published and committed (up to
-   * {@code timeout}), then undeploy and close.
+   * Graceful stop: stop reading, drop what has not reached a device yet (never answered, so never
+   * committed: another worker will take it), finish the running batches, store and publish their results,
+   * commit, and close; all within {@code timeout}, after which whatever is still running is abandoned (and
+   * redelivered, since it was not committed).
    */
   public Future<Void> stop(Duration timeout) {
     Promise<Void> drained = Promise.promise();
     if (consumer != null && deployments.size() == 4) {
       consumer.stopReading();
+      worker.stopAccepting();
       long deadline = System.nanoTime() + timeout.toNanos();
       vertx.setPeriodic(DRAIN_POLL_MS, id -> {
-        boolean idle = consumer.inFlight() == 0 && worker.pending() == 0 && publisher.unacknowledged() == 0;
+        boolean idle = worker.busyDevices() == 0 && writer.pending() == 0 && publisher.unacknowledged() == 0;
         if (idle || System.nanoTime() > deadline) {
           vertx.cancelTimer(id);
           if (!idle) {
-            log.warn("stopping with {} requests in flight: they will be redelivered", consumer.inFlight());
+            log.warn("stopping after {}: unfinished requests will be redelivered", timeout);
           }
           drained.complete();
         }
@@ -106,12 +115,16 @@ public final class ExplanationService {
         });
   }
 
+  /**
+   * Undeploys the sources of answers first and the consumer last, so every answer published before the
+   * stop reaches the consumer's final commit: nothing published stays uncommitted.
+   */
   private Future<Void> undeployAll() {
     Future<Void> chain = Future.succeededFuture();
-    // Reverse order: the consumer commits last offsets before the publisher closes.
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      String id = deployments.get(i);
-      chain = chain.transform(r -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    for (String id : List.of(workerId, writerId, publisherId, consumerId)) {
+      if (id != null) {
+        chain = chain.transform(r -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+      }
     }
     deployments.clear();
     return chain;

@@ -36,6 +36,7 @@ final class ResultWriterVerticle extends VerticleBase {
   private final ObjectStore store;
   private final String prefix;
   private final S3Settings.Retry retry;
+  private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
   ResultWriterVerticle(ObjectStore store, String prefix, S3Settings.Retry retry) {
     this.store = store;
@@ -49,7 +50,13 @@ final class ResultWriterVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Outcomes received and not yet answered (rendering, storing, or waiting for the store to come back). */
+  int pending() {
+    return pending.get();
+  }
+
   private void onOutcome(Outcome outcome) {
+    pending.incrementAndGet();
     if (outcome instanceof Outcome.Failed f) {
       answer(f.job(), error(f.job(), f.error()), null, null);
     } else {
@@ -130,5 +137,6 @@ final class ResultWriterVerticle extends VerticleBase {
 
   private void answer(Job job, Completion completion, byte[] thumbnail, String overlayUri) {
     vertx.eventBus().send(Messages.ANSWERS, new Messages.CompletionAnswer(job.ref(), completion, thumbnail, overlayUri));
+    pending.decrementAndGet();
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2caf.config.ServiceConfig;
 import dev.l2caf.embedded.EmbeddedKafka;
-import dev.l2caf.embedded.EmbeddedS3;
+import dev.l2caf.embedded.EmbeddedStack;
 import dev.l2caf.service.ServiceRunner;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -51,16 +51,11 @@ public final class Soak {
   public static SoakReport run(int requests, List<byte[]> images, Duration timeout, IntConsumer progress)
       throws Exception {
     MemoryWatch memory = new MemoryWatch();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(0); EmbeddedS3 s3 = EmbeddedS3.startInMemory(0, KEY, SECRET)) {
-      s3.createBucket("l2caf");
-      kafka.createTopics(Map.of("l2caf.requests", 3, "l2caf.completions", 1, "l2caf.requests.dlq", 1));
-      ServiceConfig config = ServiceConfig.fromEnvironment(Map.of(
-          "L2CAF_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+    try (EmbeddedStack stack = EmbeddedStack.start(0, null, 0, null, KEY, SECRET, "l2caf")) {
+      EmbeddedKafka kafka = stack.kafka();
+      ServiceConfig config = stack.config(Map.of(
           "L2CAF_KAFKA_GROUP_ID", "soak-" + UUID.randomUUID(),
-          "L2CAF_S3_ENDPOINT", s3.endpoint().toString(),
-          "L2CAF_HTTP_PORT", "0",
-          "AWS_ACCESS_KEY_ID", KEY,
-          "AWS_SECRET_ACCESS_KEY", SECRET));
+          "L2CAF_HTTP_PORT", "0"));
       try (ServiceRunner runner = ServiceRunner.start(config)) {
         List<String> encoded = images.stream().map(b -> Base64.getEncoder().encodeToString(b)).toList();
         Map<String, Long> sentAt = new HashMap<>();

@@ -65,7 +65,7 @@ class BaselineTest {
     List<FilterSolution> cam = new CamSolver().solve(MODEL, p);
     List<FilterSolution> gradCam = new GradCamSolver().solve(MODEL, p);
     for (int r = 0; r < 4; r++) {
-      float[] reluCam = GradientMapSolver.unitNorm(relu(cam.get(r).heatmap()));
+      float[] reluCam = FilterSolution.unitNorm(relu(cam.get(r).heatmap()));
       float[] g = gradCam.get(r).heatmap();
       for (int i = 0; i < g.length; i++) {
         assertEquals(reluCam[i], g[i], 1e-5, "row " + r + " cell " + i);
