@@ -24,32 +24,33 @@ public final class BoxExtractor {
           "expected " + (long) w * h + " values for " + w + "x" + h + ", got " + values.length);
     }
     float max = max(values);
+    return max > 0 ? fromHeatmapAbove(values, w, h, thresholdFraction * max) : new Box(0, 0, w, h);
+  }
+
+  /** The bounding box of the largest 8-connected region of values {@code >= threshold}; the whole image if none. */
+  public static Box fromHeatmapAbove(float[] values, int w, int h, double threshold) {
+    Runs runs = new Runs();
+    for (int y = 0; y < h; y++) {
+      runs.addRow(values, y * w, w, y, threshold);
+    }
+    return runs.count == 0 ? new Box(0, 0, w, h) : runs.largest();
+  }
+
+  /**
+   * The box of a grid heatmap upsampled (bilinear, as {@link HeatmapRendering#upsample}) to w x h, kept
+   * where it is at least {@code thresholdFraction} of the grid's maximum, the heatmap's own maximum. Rows
+   * are streamed, never holding the image-sized map: one pass over the pixels.
+   */
+  public static Box fromGrid(float[] grid, int gridH, int gridW, int w, int h, double thresholdFraction) {
+    requireFraction(thresholdFraction);
+    float max = max(grid);
     if (!(max > 0)) {
       return new Box(0, 0, w, h);
     }
     double threshold = thresholdFraction * max;
     Runs runs = new Runs();
-    for (int y = 0; y < h; y++) {
-      runs.addRow(values, y * w, w, y, threshold);
-    }
-    return runs.largest();
-  }
-
-  /**
-   * The same box as {@code fromHeatmap(HeatmapRendering.upsample(grid, ...), w, h, fraction)}, streaming
-   * the upsampled rows instead of holding the image-sized map.
-   */
-  public static Box fromGrid(float[] grid, int gridH, int gridW, int w, int h, double thresholdFraction) {
-    requireFraction(thresholdFraction);
-    float[] max = {Float.NEGATIVE_INFINITY};
-    HeatmapRendering.upsampleRows(grid, gridH, gridW, w, h, (y, row) -> max[0] = Math.max(max[0], max(row)));
-    if (!(max[0] > 0)) {
-      return new Box(0, 0, w, h);
-    }
-    double threshold = thresholdFraction * max[0];
-    Runs runs = new Runs();
     HeatmapRendering.upsampleRows(grid, gridH, gridW, w, h, (y, row) -> runs.addRow(row, 0, w, y, threshold));
-    return runs.largest();
+    return runs.count == 0 ? new Box(0, 0, w, h) : runs.largest();
   }
 
   /**
