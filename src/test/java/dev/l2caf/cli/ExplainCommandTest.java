@@ -10,8 +10,6 @@ import dev.l2caf.TestAssets;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,29 +19,20 @@ import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ExplainCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path temp;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void jsonOutputHasTheDocumentedFieldsAndTheFilesExist() throws IOException {
     Path out = temp.resolve("out");
-    Run r = run("explain", "samples/dog.jpg", "--class", "251", "--class", "444", "--json", "--out", out.toString());
+    CliRun r = run("explain", "samples/dog.jpg", "--class", "251", "--class", "444", "--json", "--out", out.toString());
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(1, lines.size(), "one JSON object per image on stdout");
@@ -80,7 +69,7 @@ class ExplainCommandTest {
 
   @Test
   void aFolderIsExplainedImageByImageWithProgressOnStderr() throws IOException {
-    Run r = run("explain", "samples", "--json", "--top-k", "2", "--batch-size", "4", "--out", temp.toString());
+    CliRun r = run("explain", "samples", "--json", "--top-k", "2", "--batch-size", "4", "--out", temp.toString());
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(6, lines.size());
@@ -115,7 +104,7 @@ class ExplainCommandTest {
     Files.copy(Path.of("samples/dog.jpg"), folder.resolve("a-dog.jpg"));
     Files.write(folder.resolve("b-broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3});
     Files.copy(Path.of("samples/eagle.jpg"), folder.resolve("c-eagle.jpg"));
-    Run r = run("explain", folder.toString(), "--json", "--out", temp.resolve("out").toString());
+    CliRun r = run("explain", folder.toString(), "--json", "--out", temp.resolve("out").toString());
     assertEquals(1, r.exit(), "some images failed");
     List<JsonNode> nodes = r.out().lines().map(ExplainCommandTest::parse).toList();
     assertEquals(3, nodes.size());
@@ -128,12 +117,12 @@ class ExplainCommandTest {
   @Test
   void everyCommandHasHelpWithExamples() {
     for (String command : List.of("explain", "demo", "worker", "submit", "bench")) {
-      Run r = run(command, "--help");
+      CliRun r = run(command, "--help");
       assertEquals(0, r.exit());
       assertTrue(r.out().contains("Examples:"), command + " --help:\n" + r.out());
     }
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"help", "explain"})) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertEquals(0, r.exit());
       assertTrue(r.out().contains("Examples:"), String.join(" ", args) + ":\n" + r.out());
     }
@@ -147,7 +136,7 @@ class ExplainCommandTest {
     }
   }
 
-  private static void assertFailure(Run r, String expected) {
+  private static void assertFailure(CliRun r, String expected) {
     assertNotEquals(0, r.exit(), "exit code for: " + expected);
     assertTrue(r.err().contains(expected), "stderr should mention '" + expected + "': " + r.err());
     assertTrue(!r.err().contains("Exception"), "no stack trace for a known failure: " + r.err());

@@ -5,34 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.l2caf.cli.Main;
+import dev.l2caf.cli.CliRun;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class EvalCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path temp;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -42,7 +31,7 @@ class EvalCommandTest {
     Files.copy(Path.of("samples/scream.jpg"), images.resolve("scream.jpg")); // no boxes: top-1 class
     Path out = temp.resolve("out");
 
-    Run r = run("eval", images.toString(), "--boxes", "samples/boxes.json", "--methods", "l2caf,random", "--json",
+    CliRun r = run("eval", images.toString(), "--boxes", "samples/boxes.json", "--methods", "l2caf,random", "--json",
         "--batch-size", "2", "--out", out.toString());
 
     assertEquals(0, r.exit(), r.err());
@@ -96,7 +85,7 @@ class EvalCommandTest {
 
   @Test
   void anUnknownMethodIsAUsageError() {
-    Run r = run("eval", "samples", "--methods", "l2caf,lime", "--out", temp.resolve("out").toString());
+    CliRun r = run("eval", "samples", "--methods", "l2caf,lime", "--out", temp.resolve("out").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("unknown method 'lime'"), r.err());
   }
