@@ -57,6 +57,7 @@ final class RequestConsumerVerticle extends VerticleBase {
       assigned.addAll(partitions);
       log.info("assigned {}", partitions);
       events.partitionsAssigned(!assigned.isEmpty());
+      reportLag(); // at once, not only at the next period: the status page shows the partitions from the start
     });
     consumer.partitionsRevokedHandler(partitions -> {
       log.info("revoked {}", partitions);
