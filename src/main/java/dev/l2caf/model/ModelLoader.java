@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,10 +123,5 @@ public final class ModelLoader {
         .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
         .setAllowSoftPlacement(true)
         .build();
-  }
-
-  /** The layer names of a manifest in a stable order (for help texts). */
-  public static List<String> layerNames(ModelManifest manifest) {
-    return manifest.layers().keySet().stream().sorted().toList();
   }
 }
