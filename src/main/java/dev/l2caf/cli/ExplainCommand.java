@@ -136,29 +136,31 @@ final class ExplainCommand implements Callable<Integer> {
            ProgressBar progress = progressBar(files.size(), stderr)) {
         for (int start = 0; start < files.size(); start += batchSize) {
           List<Path> batch = files.subList(start, Math.min(files.size(), start + batchSize));
+          // Parallel lists: the engine returns one result per prepared image, in order.
           List<PreparedImage> prepared = new ArrayList<>();
-          Map<String, Path> fileBySource = new LinkedHashMap<>();
-          Map<String, Double> decodeMs = new HashMap<>();
+          List<Path> preparedFiles = new ArrayList<>();
+          List<Double> decodeMs = new ArrayList<>();
           for (Path file : batch) {
             long t0 = System.nanoTime();
             try {
-              PreparedImage image = pipeline.prepare(file.toString(), Files.readAllBytes(file), true);
-              prepared.add(image);
-              fileBySource.put(image.source(), file);
-              decodeMs.put(image.source(), (System.nanoTime() - t0) / 1e6);
+              prepared.add(pipeline.prepare(file.toString(), Files.readAllBytes(file), true));
+              preparedFiles.add(file);
+              decodeMs.add((System.nanoTime() - t0) / 1e6);
             } catch (ImageException | IOException e) {
               failed++;
               reportFailure(stdout, stderr, file, e);
               step(progress);
             }
           }
-          for (ImageExplanation result : Explainer.explain(loaded, prepared, options)) {
-            PreparedImage image = prepared.stream().filter(p -> p.source().equals(result.source())).findFirst().orElseThrow();
+          List<ImageExplanation> results = Explainer.explain(loaded, prepared, options);
+          for (int i = 0; i < results.size(); i++) {
+            ImageExplanation result = results.get(i);
+            PreparedImage image = prepared.get(i);
             long t0 = System.nanoTime();
-            Path folder = names.folderFor(fileBySource.get(result.source()));
+            Path folder = names.folderFor(preparedFiles.get(i));
             Map<ClassExplanation, Map<String, Path>> written = write(folder, result, image);
             Map<String, Double> timings = new LinkedHashMap<>();
-            timings.put("decode", decodeMs.get(result.source()));
+            timings.put("decode", decodeMs.get(i));
             timings.putAll(result.timingsMs());
             timings.put("render", (System.nanoTime() - t0) / 1e6);
             if (json) {

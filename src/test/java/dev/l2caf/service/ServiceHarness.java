@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2caf.config.ServiceConfig;
 import dev.l2caf.embedded.EmbeddedKafka;
 import dev.l2caf.embedded.EmbeddedS3;
+import dev.l2caf.embedded.EmbeddedStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,21 +31,16 @@ public final class ServiceHarness implements AutoCloseable {
   public final EmbeddedKafka kafka;
   public final EmbeddedS3 s3;
   public final ServiceConfig config;
+  private final EmbeddedStack stack;
   private final KafkaProducer<String, byte[]> producer;
 
   public ServiceHarness(Map<String, String> overrides) {
-    kafka = EmbeddedKafka.start(0);
-    s3 = EmbeddedS3.startInMemory(0, ACCESS_KEY, SECRET);
-    s3.createBucket("l2caf");
-    kafka.createTopics(Map.of("l2caf.requests", 3, "l2caf.completions", 1, "l2caf.requests.dlq", 1));
-    Map<String, String> env = new HashMap<>(Map.of(
-        "L2CAF_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "L2CAF_S3_ENDPOINT", s3.endpoint().toString(),
-        "AWS_ACCESS_KEY_ID", ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY", SECRET,
-        "L2CAF_KAFKA_GROUP_ID", "test-" + UUID.randomUUID()));
+    stack = EmbeddedStack.start(0, null, 0, null, ACCESS_KEY, SECRET, "l2caf");
+    kafka = stack.kafka();
+    s3 = stack.s3();
+    Map<String, String> env = new HashMap<>(Map.of("L2CAF_KAFKA_GROUP_ID", "test-" + UUID.randomUUID()));
     env.putAll(overrides);
-    config = ServiceConfig.fromEnvironment(env);
+    config = stack.config(env);
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("acks", "all");
@@ -95,7 +91,6 @@ public final class ServiceHarness implements AutoCloseable {
   @Override
   public void close() {
     producer.close();
-    s3.close();
-    kafka.close();
+    stack.close();
   }
 }
