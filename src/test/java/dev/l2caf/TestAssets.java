@@ -14,6 +14,9 @@ import java.nio.file.Path;
 public final class TestAssets {
   public static final Path MODEL_DIR = Path.of("models/mobilenet-v1-050-224");
   public static final Path SAMPLES = Path.of("samples");
+  /** The read-only models beside the checkout (../shared/models): reference copies tests compare against. */
+  public static final Path SHARED_MODELS = Path.of(System.getProperty("l2caf.shared.models", "../shared/models"));
+  public static final Path SHARED_V2 = SHARED_MODELS.resolve("mobilenet_v2_100_224_tf2_ptq");
 
   private static LoadedModel model;
   private static ImagePipeline pipeline;
