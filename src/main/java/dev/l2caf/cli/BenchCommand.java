@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -44,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "Model folder (default: the shipped model).")
-  Path model;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Option(names = "--images", paramLabel = "DIR", defaultValue = "samples", description = "Photos to use (default: ${DEFAULT-VALUE}).")
   Path images;
@@ -76,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<Row> rows = new ArrayList<>();
     String modelName;
-    try (ModelCache cache = new ModelCache(1); LoadedModel.Lease lease = cache.lease(ModelOption.resolve(model))) {
+    try (ModelCache cache = new ModelCache(1); LoadedModel.Lease lease = cache.lease(modelOptions.folder())) {
       LoadedModel loaded = lease.model();
       modelName = loaded.name();
       List<PreparedImage> decoded = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dir", defaultValue = "l2caf-demo", description = "Folder for the broker's log and the objects (default: ./${DEFAULT-VALUE}).")
   Path dir;
 
+  @Mixin
+  ModelOptions modelOptions;
+
   @Option(names = "--samples", defaultValue = "samples", description = "Images to submit (default: ${DEFAULT-VALUE}).")
   Path samples;
 
@@ -72,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Path model = modelOptions.folder(); // before any server starts: a missing model is one message
     Path objects = dir.resolve("objects");
     Files.createDirectories(objects);
     out.printf("l2caf demo: Kafka 127.0.0.1:%d, S3 http://127.0.0.1:%d (access key %s, secret %s, bucket %s),"
@@ -82,7 +87,8 @@ final class DemoCommand implements Callable<Integer> {
         bucket)) {
       ServiceConfig config = stack.config(Map.of(
           "L2CAF_HTTP_PORT", String.valueOf(httpPort),
-          "L2CAF_WORKER_MODEL", ModelOption.resolve(null).toString()));
+          "L2CAF_WORKER_MODEL", model.toAbsolutePath().toString(),
+          "L2CAF_MODELS", modelOptions.store().root().toString()));
       // The worker stops (finishing its work) before the broker and the S3 server behind it.
       try (ServiceRunner runner = ServiceRunner.start(config)) {
         out.println("worker ready; status page: " + runner.statusUrl());

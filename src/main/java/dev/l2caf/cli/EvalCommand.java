@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -70,9 +71,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object (the contents of eval.json) instead of the table.")
   boolean json;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "Model folder with a model.yaml (default: the shipped "
-      + ModelOption.DEFAULT + ").")
-  Path model;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Images per explanation batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -103,7 +103,7 @@ final class EvalCommand implements Callable<Integer> {
     int[] failed = {0};
     EvalReport report;
     try (ModelCache cache = new ModelCache(1);
-         LoadedModel.Lease lease = cache.lease(ModelOption.resolve(model));
+         LoadedModel.Lease lease = cache.lease(modelOptions.folder());
          ProgressBar progress = ProgressBars.on(stderr, "eval", images.size() * settings.methods().size())) {
       report = Evaluation.run(lease.model(), images, truth, settings, new Evaluation.Listener() {
         @Override

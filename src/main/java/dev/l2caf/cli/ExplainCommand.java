@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -64,9 +65,8 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(paramLabel = "IMAGE_OR_DIR", arity = "1..*", description = "JPEG or PNG files, or folders of them.")
   List<Path> inputs;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "Model folder with a model.yaml (default: the shipped "
-      + ModelOption.DEFAULT + ").")
-  Path model;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Option(names = "--layer", paramLabel = "NAME", defaultValue = "last",
       description = "Layer to filter: a name from model.yaml (last, conv11, conv7, ...) or a tensor name (default: ${DEFAULT-VALUE}).")
@@ -127,7 +127,7 @@ final class ExplainCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
     int failed = 0;
     try (ModelCache cache = new ModelCache(1);
-         LoadedModel.Lease lease = cache.lease(ModelOption.resolve(model))) {
+         LoadedModel.Lease lease = cache.lease(modelOptions.folder())) {
       LoadedModel loaded = lease.model();
       Explainer.plan(loaded, options); // fail on bad options before decoding anything
       var spec = centerCrop ? loaded.inputSpec().withResizeMode(ResizeMode.CENTER_CROP) : loaded.inputSpec();

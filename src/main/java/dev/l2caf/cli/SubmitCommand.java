@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.config.ServiceConfig;
 import dev.l2caf.model.ModelException;
 import dev.l2caf.model.ModelLoader;
+import dev.l2caf.model.store.ModelStore;
 import dev.l2caf.submit.Backfill;
 import dev.l2caf.submit.CompletionWatch;
 import dev.l2caf.submit.Submission;
@@ -156,16 +157,25 @@ final class SubmitCommand implements Callable<Integer> {
   }
 
   /**
-   * The model name results are stored under: the manifest's name of the request's model folder (the
-   * worker's default folder, or a sibling named by the request).
+   * The model name results are stored under: the manifest's name of the request's model. Models in the store
+   * are named by their manifest's name; the default may also be a folder or an s3:// folder.
    */
-  private static String resultModelName(ServiceConfig settings, String folderName) {
-    Path defaultFolder = settings.worker().model();
-    Path folder = folderName == null ? defaultFolder : defaultFolder.toAbsolutePath().getParent().resolve(folderName);
-    try {
-      return ModelLoader.readManifest(folder).name();
-    } catch (ModelException notHere) {
-      return folder.getFileName().toString(); // the shipped models use their folder name as their name
+  private static String resultModelName(ServiceConfig settings, String requested) {
+    if (requested != null) {
+      return requested;
     }
+    String reference = settings.worker().model();
+    if (!ModelStore.isFolderReference(reference)) {
+      return reference;
+    }
+    String trimmed = reference.replaceAll("/+$", "");
+    if (!reference.regionMatches(true, 0, "s3://", 0, 5)) {
+      try {
+        return ModelLoader.readManifest(Path.of(trimmed)).name();
+      } catch (ModelException notHere) {
+        // fall through: the folder's own name
+      }
+    }
+    return trimmed.substring(trimmed.lastIndexOf('/') + 1);
   }
 }

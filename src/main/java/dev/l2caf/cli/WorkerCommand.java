@@ -1,5 +1,6 @@
 package dev.l2caf.cli;
 
+import dev.l2caf.config.ModelStoreSettings;
 import dev.l2caf.config.ServiceConfig;
 import dev.l2caf.service.ServiceRunner;
 import java.nio.file.Files;
@@ -31,9 +32,13 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: config/application.yaml if present).")
   Path config;
 
+  @Option(names = "--models", paramLabel = "DIR", description = "Model store folder (default: $L2CAF_MODELS, else the"
+      + " 'models' key of the configuration, else " + ModelStoreSettings.DEFAULT_STORE + ").")
+  Path models;
+
   @Override
   public Integer call() throws Exception {
-    ServiceConfig settings = load(config);
+    ServiceConfig settings = models == null ? load(config) : load(config).withModelStore(models);
     ServiceRunner runner = ServiceRunner.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

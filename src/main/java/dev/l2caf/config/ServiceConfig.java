@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code L2CAF_HTTP_BEARER_TOKEN}; a YAML file that names one is refused.
  */
 public record ServiceConfig(
-    KafkaSettings kafka, S3Settings s3, WorkerSettings worker, HttpSettings http) {
+    KafkaSettings kafka, S3Settings s3, WorkerSettings worker, HttpSettings http, ModelStoreSettings models) {
 
   /** The configuration file shipped with the service, relative to its working directory. */
   public static final Path DEFAULT_FILE = Path.of("config", "application.yaml");
@@ -44,6 +44,7 @@ public record ServiceConfig(
     S3Settings.define(def);
     WorkerSettings.define(def);
     HttpSettings.define(def);
+    ModelStoreSettings.define(def);
     return def;
   }
 
@@ -53,6 +54,11 @@ public record ServiceConfig(
   }
 
   /** All defaults, no secrets; ignores the environment. */
+  /** This configuration with its models found in {@code store} (a command-line flag beats file and environment). */
+  public ServiceConfig withModelStore(Path store) {
+    return new ServiceConfig(kafka, s3, worker, http, new ModelStoreSettings(store, models.mirrors()));
+  }
+
   public static ServiceConfig defaults() {
     return build(Map.of(), Map.of());
   }
@@ -84,7 +90,8 @@ public record ServiceConfig(
         KafkaSettings.from(values),
         S3Settings.from(values, S3Credentials.fromEnvironment(env)),
         WorkerSettings.from(values),
-        HttpSettings.from(values, Secret.fromEnvironment(env, HttpSettings.BEARER_TOKEN_ENV)));
+        HttpSettings.from(values, Secret.fromEnvironment(env, HttpSettings.BEARER_TOKEN_ENV)),
+        ModelStoreSettings.from(values));
   }
 
   private static Map<String, Object> readYaml(Path yaml) {

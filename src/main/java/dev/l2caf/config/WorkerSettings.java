@@ -6,12 +6,11 @@ import static dev.l2caf.config.ConfigDef.Type.STRING;
 import static dev.l2caf.config.Validators.atLeast;
 import static dev.l2caf.config.Validators.nonBlank;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 /** How a worker batches, bounds and explains requests. */
 public record WorkerSettings(
-    Path model,
+    String model,
     int maxBatch,
     Duration maxWait,
     long maxImageBytes,
@@ -30,8 +29,9 @@ public record WorkerSettings(
   public static final String SHUTDOWN_TIMEOUT_S = "worker.shutdown-timeout-s";
 
   static void define(ConfigDef def) {
-    def.define(MODEL, STRING, "models/mobilenet-v1-050-224", nonBlank(),
-            "Folder of the default model (used when a request names none).")
+    def.define(MODEL, STRING, "mobilenet-v2-100-224", nonBlank(),
+            "The default model (used when a request names none): a name in the model store, a model folder,"
+                + " or an s3:// folder in an allowed input bucket (downloaded into the store at startup).")
         .define(MAX_BATCH, INT, 32, atLeast(1),
             "Most images explained together in one batch.")
         .define(MAX_WAIT_MS, INT, 25, atLeast(0),
@@ -50,7 +50,7 @@ public record WorkerSettings(
 
   static WorkerSettings from(ConfigDef.Values values) {
     return new WorkerSettings(
-        Path.of(values.string(MODEL)),
+        values.string(MODEL),
         values.intValue(MAX_BATCH),
         Duration.ofMillis(values.intValue(MAX_WAIT_MS)),
         values.longValue(MAX_IMAGE_BYTES),

@@ -1,8 +1,10 @@
 package dev.l2caf.embedded;
 
+import dev.l2caf.config.ConfigDef;
 import dev.l2caf.config.ServiceConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +45,9 @@ public final class EmbeddedStack implements AutoCloseable {
     }
   }
 
+  private static final List<String> MODEL_VARIABLES = List.of(
+      ConfigDef.ENV_PREFIX + "MODELS", ConfigDef.ENV_PREFIX + "MODEL_MIRRORS", ConfigDef.ENV_PREFIX + "WORKER_MODEL");
+
   /** The worker's configuration for this stack (defaults otherwise), with {@code overrides} (L2CAF_* names). */
   public ServiceConfig config(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(Map.of(
@@ -52,6 +57,13 @@ public final class EmbeddedStack implements AutoCloseable {
         "L2CAF_S3_ALLOWED_INPUT_BUCKETS", bucket,
         "AWS_ACCESS_KEY_ID", s3.credentials().accessKeyId().value(),
         "AWS_SECRET_ACCESS_KEY", s3.credentials().secretAccessKey().value()));
+    // Which models, and from which store, is this machine's choice: the servers here are not.
+    for (String variable : MODEL_VARIABLES) {
+      String value = System.getenv(variable);
+      if (value != null) {
+        env.put(variable, value);
+      }
+    }
     env.putAll(overrides);
     return ServiceConfig.fromEnvironment(env);
   }

@@ -9,6 +9,8 @@ import dev.l2caf.image.PreparedImage;
 import dev.l2caf.model.LoadedModel;
 import dev.l2caf.model.ModelCache;
 import dev.l2caf.model.ModelException;
+import dev.l2caf.model.ModelLoader;
+import dev.l2caf.model.store.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,18 +28,23 @@ public final class BatchProcessor implements AutoCloseable {
 
   private final ModelCache models;
   private final Path defaultModel;
+  private final String defaultName;
+  private final ModelStore store;
   private final ImageLimits limits;
   private final Map<Path, ImagePipeline> pipelines = new ConcurrentHashMap<>();
 
-  public BatchProcessor(ModelCache models, Path defaultModel, ImageLimits limits) {
+  /** Requests that name no model get {@code defaultModel}; the others' names resolve in {@code store}. */
+  public BatchProcessor(ModelCache models, Path defaultModel, ModelStore store, ImageLimits limits) {
     this.models = models;
     this.defaultModel = defaultModel;
+    this.defaultName = ModelLoader.readManifest(defaultModel).name();
+    this.store = store;
     this.limits = limits;
   }
 
-  /** The folder of a request's model: the default, or a sibling folder of it by name. */
+  /** The folder of a request's model: the default (also by its name), or a model in the store by name. */
   public Path modelFolder(String name) {
-    return name == null ? defaultModel : defaultModel.toAbsolutePath().getParent().resolve(name);
+    return name == null || name.equals(defaultName) ? defaultModel : store.resolve(name);
   }
 
   /** Loads (and warms) the default model on {@code device} so the first batch does not pay for it. */

@@ -3,9 +3,14 @@ package dev.l2caf.service;
 import dev.l2caf.config.ServiceConfig;
 import dev.l2caf.image.ImageLimits;
 import dev.l2caf.model.ModelCache;
+import dev.l2caf.model.store.ModelCatalog;
+import dev.l2caf.model.store.ModelStore;
 import dev.l2caf.pipeline.BatchProcessor;
 import dev.l2caf.pipeline.RequestParser;
 import dev.l2caf.store.ObjectStore;
+import dev.l2caf.store.S3ModelFolder;
+import dev.l2caf.store.S3Uri;
+import java.nio.file.Path;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -42,10 +47,32 @@ public final class ExplanationService {
   private ExplanationService(Vertx vertx, ServiceConfig config) {
     this.vertx = vertx;
     this.config = config;
+    ModelStore modelStore = new ModelStore(config.models().store(), config.models().mirrors(), ModelCatalog.shipped());
     this.store = ObjectStore.create(config.s3());
+    Path defaultModel;
+    try {
+      defaultModel = defaultModel(config.worker().model(), modelStore, store);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     this.models = new ModelCache(config.worker().modelCacheSize());
-    this.processor = new BatchProcessor(models, config.worker().model(),
+    this.processor = new BatchProcessor(models, defaultModel, modelStore,
         new ImageLimits(config.worker().maxImageBytes(), config.worker().maxImagePixels()));
+  }
+
+  /**
+   * The default model's folder, found once at startup so that a missing model is one clear error, not one per
+   * request: a name in the model store, a folder, or an s3:// folder copied into the store's .s3 cache.
+   */
+  private static Path defaultModel(String reference, ModelStore modelStore, ObjectStore objects) {
+    if (reference.regionMatches(true, 0, "s3://", 0, 5)) {
+      S3Uri folder = S3Uri.parse(reference.endsWith("/") ? reference + "model.yaml" : reference + "/model.yaml");
+      Path cache = modelStore.root().resolve(".s3").resolve(folder.bucket())
+          .resolve(folder.key().substring(0, folder.key().length() - "/model.yaml".length()));
+      return modelStore.resolve(S3ModelFolder.download(objects, reference, cache).toString());
+    }
+    return modelStore.resolve(reference);
   }
 
   /** Deploys the pipeline; the future completes once the model is warm and the consumer subscribed. */

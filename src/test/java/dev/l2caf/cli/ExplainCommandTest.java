@@ -38,7 +38,7 @@ class ExplainCommandTest {
     assertEquals(1, lines.size(), "one JSON object per image on stdout");
     JsonNode node = JSON.readTree(lines.get(0));
     assertEquals("samples/dog.jpg", node.get("image").asText());
-    assertEquals("mobilenet-v1-050-224", node.get("model").asText());
+    assertEquals(TestAssets.MODEL_NAME, node.get("model").asText());
     assertEquals("last", node.get("layer").asText());
     assertEquals("fast", node.get("mode").asText());
     assertEquals(5, node.get("predictions").size());

@@ -50,7 +50,7 @@ class SubmitCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCESS_KEY = "submit-access";
   private static final String SECRET = "submit-secret-value-1234";
-  private static final String MODEL = "mobilenet-v1-050-224";
+  private static final String MODEL = TestAssets.MODEL_NAME;
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   private static EmbeddedKafka kafka;

@@ -34,10 +34,12 @@ class ServiceConfigTest {
     assertEquals(new S3Settings(Optional.empty(), "us-east-1", "l2caf", "results", true,
         List.of("l2caf"), new S3Settings.Retry(8, Duration.ofMillis(200), Duration.ofSeconds(5)),
         Optional.empty()), config.s3());
-    assertEquals(new WorkerSettings(Path.of("models/mobilenet-v1-050-224"), 32,
+    assertEquals(new WorkerSettings("mobilenet-v2-100-224", 32,
         Duration.ofMillis(25), 10_485_760L, 40_000_000L, 10, 4, Duration.ofSeconds(30)),
         config.worker());
     assertEquals(new HttpSettings("127.0.0.1", 8080, Optional.empty()), config.http());
+    assertEquals(new ModelStoreSettings(Path.of(System.getProperty("user.home"), ".cache", "l2caf", "models"),
+        List.of("../shared/models")), config.models());
   }
 
   @Test

@@ -465,7 +465,7 @@ class DeploymentFilesTest {
   @Test
   void dockerfilesBuildAndRunTheWorker() throws IOException {
     String finalName = matchOne(Files.readString(ROOT.resolve("pom.xml")), "<finalName>([^<]+)</finalName>");
-    String modelsDir = Path.of(DEFAULTS.worker().model().toString()).getName(0).toString();
+    String defaultModel = DEFAULTS.worker().model();
     String configDir = ServiceConfig.DEFAULT_FILE.getParent().toString();
     int port = DEFAULTS.http().port();
 
@@ -478,7 +478,15 @@ class DeploymentFilesTest {
           where + ": copies the built jar");
       List<String> sources = instructions(dockerfile, "COPY").stream().filter(c -> !c.startsWith("--from="))
           .map(c -> c.split("\\s+")[0]).toList();
-      assertTrue(sources.contains(modelsDir), where + ": the worker needs " + modelsDir + "/ (worker.model) next to it");
+      String pull = instructions(dockerfile, "RUN").stream().filter(r -> r.contains(" models pull ")).findFirst()
+          .orElseThrow(() -> new AssertionError(where + ": the build stage pulls the default model into a store"));
+      String store = matchOne(pull, "--models (\\S+)");
+      assertTrue(pull.contains(defaultModel), where + ": pulls the default model " + defaultModel);
+      String copied = instructions(dockerfile, "COPY").stream().filter(c -> c.startsWith("--from=") && c.contains(store))
+          .findFirst().orElseThrow(() -> new AssertionError(where + ": copies the model store " + store)).split("\\s+")[2];
+      assertTrue(instructions(dockerfile, "ENV").stream().anyMatch(e -> e.matches("L2CAF_MODELS=/app/" + copied.replaceFirst("^\\./", "") + "/?")
+              || e.equals("L2CAF_MODELS=" + copied)),
+          where + ": L2CAF_MODELS names the copied store (" + copied + ")");
       assertTrue(sources.contains(configDir), where + ": the worker reads " + ServiceConfig.DEFAULT_FILE);
       List<String> allowed = Files.readAllLines(DOCKER.resolve(dockerfile + ".dockerignore")).stream()
           .filter(l -> l.startsWith("!")).map(l -> l.substring(1)).toList();

@@ -22,7 +22,7 @@ class ModelLoaderTest {
   private Path modelWith(String manifest) throws IOException {
     Path dir = Files.createDirectories(temp.resolve("model"));
     for (String file : List.of("quantized_graph.pb", "labels.txt")) {
-      Files.copy(TestAssets.MODEL_DIR.resolve(file), dir.resolve(file));
+      Files.copy(TestAssets.SMALL_MODEL_DIR.resolve(file), dir.resolve(file));
     }
     Files.writeString(dir.resolve("model.yaml"), manifest);
     return dir;
@@ -46,7 +46,7 @@ class ModelLoaderTest {
 
   @Test
   void fixedBatchGraphRunsBatchedWithThePerImageLogits() {
-    LoadedModel model = TestAssets.model();
+    LoadedModel model = TestAssets.smallModel();
     assertEquals(-1, model.graph().outputOrThrow("input").shape().get(0), "the batch dimension was freed");
     List<String> names = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "scream.jpg");
     List<float[]> inputs = names.stream().map(n -> TestAssets.sample(n).modelInput()).toList();
@@ -64,7 +64,7 @@ class ModelLoaderTest {
 
   @Test
   void headAfterTheLastLayerIsAffineAndAfterConv11IsNot() {
-    LoadedModel model = TestAssets.model();
+    LoadedModel model = TestAssets.smallModel();
     HeadReplay last = model.head(model.layerTensor("last"));
     assertTrue(last.isAffine(), last.opTypes().toString());
     assertEquals(List.of("AvgPool", "Identity", "Conv2D", "BiasAdd", "Squeeze", "Reshape"), last.opTypes());
@@ -75,7 +75,7 @@ class ModelLoaderTest {
 
   @Test
   void unknownLayerNamesTheKnownOnes() {
-    ModelException e = assertThrows(ModelException.class, () -> TestAssets.model().layerTensor("conv99"));
+    ModelException e = assertThrows(ModelException.class, () -> TestAssets.smallModel().layerTensor("conv99"));
     assertTrue(e.getMessage().contains("unknown layer 'conv99'") && e.getMessage().contains("conv11"), e.getMessage());
   }
 
@@ -98,13 +98,13 @@ class ModelLoaderTest {
   @Test
   void cacheClosesAnEvictedModelOnlyAfterItsLastLease() {
     try (ModelCache cache = new ModelCache(2)) {
-      LoadedModel.Lease lease = cache.lease(TestAssets.MODEL_DIR);
+      LoadedModel.Lease lease = cache.lease(TestAssets.SMALL_MODEL_DIR);
       LoadedModel model = lease.model();
-      try (LoadedModel.Lease again = cache.lease(TestAssets.MODEL_DIR)) {
+      try (LoadedModel.Lease again = cache.lease(TestAssets.SMALL_MODEL_DIR)) {
         assertTrue(again.model() == model, "a second lease is a cache hit");
       }
       assertEquals(1, cache.stats().hitCount());
-      cache.evict(TestAssets.MODEL_DIR);
+      cache.evict(TestAssets.SMALL_MODEL_DIR);
       assertFalse(model.isFreed(), "still leased: must stay usable");
       assertEquals(1001, model.logits(List.of(TestAssets.sample("dog.jpg").modelInput()))[0].length);
       lease.close();
@@ -118,7 +118,7 @@ class ModelLoaderTest {
     LoadedModel a;
     LoadedModel b;
     try (ModelCache cache = new ModelCache(1)) {
-      try (LoadedModel.Lease first = cache.lease(TestAssets.MODEL_DIR);
+      try (LoadedModel.Lease first = cache.lease(TestAssets.SMALL_MODEL_DIR);
            LoadedModel.Lease second = cache.lease(other)) {
         a = first.model();
         b = second.model();
@@ -133,9 +133,9 @@ class ModelLoaderTest {
   void aModelPlacedOnAnExplicitDeviceComputesTheSame() {
     assertTrue(Devices.list().stream().anyMatch(d -> d.type().equals("CPU")), Devices.list().toString());
     float[] input = TestAssets.sample("dog.jpg").modelInput();
-    try (LoadedModel placed = ModelLoader.load(TestAssets.MODEL_DIR, "/device:CPU:0")) {
+    try (LoadedModel placed = ModelLoader.load(TestAssets.SMALL_MODEL_DIR, "/device:CPU:0")) {
       assertEquals("/device:CPU:0", placed.device());
-      float[] expected = TestAssets.model().logits(List.of(input))[0];
+      float[] expected = TestAssets.smallModel().logits(List.of(input))[0];
       float[] actual = placed.logits(List.of(input))[0];
       for (int c = 0; c < expected.length; c++) {
         assertEquals(expected[c], actual[c], 1e-5);

@@ -44,7 +44,7 @@ class BatchProcessorTest {
   @BeforeAll
   static void start() {
     models = new ModelCache(2);
-    processor = new BatchProcessor(models, TestAssets.MODEL_DIR, ImageLimits.defaults());
+    processor = new BatchProcessor(models, TestAssets.MODEL_DIR, TestAssets.modelStore(), ImageLimits.defaults());
   }
 
   @AfterAll
@@ -126,7 +126,7 @@ class BatchProcessorTest {
       assertEquals(alone.width(), inBatch.width());
       assertEquals(alone.height(), inBatch.height());
       assertEquals(alone.width(), explained.original().width(), "the original is the request's");
-      assertEquals("mobilenet-v1-050-224", inBatch.model());
+      assertEquals(TestAssets.MODEL_NAME, inBatch.model());
       assertEquals(alone.predictions().stream().map(Prediction::classId).toList(),
           inBatch.predictions().stream().map(Prediction::classId).toList(), entry.getKey() + ": same top-5");
       assertEquals(1, inBatch.explanations().size());

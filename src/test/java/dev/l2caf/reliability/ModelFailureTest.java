@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.l2caf.TestAssets;
 import dev.l2caf.image.ImageLimits;
 import dev.l2caf.model.ModelCache;
+import dev.l2caf.model.store.ModelCatalog;
+import dev.l2caf.model.store.ModelStore;
 import dev.l2caf.pipeline.BatchKey;
 import dev.l2caf.pipeline.BatchProcessor;
 import dev.l2caf.pipeline.ErrorCode;
@@ -42,9 +44,9 @@ class ModelFailureTest {
   private static void copyModel(Path target, String manifestEdit) throws Exception {
     Files.createDirectories(target);
     for (String file : List.of("quantized_graph.pb", "labels.txt", "NOTICE")) {
-      Files.copy(TestAssets.MODEL_DIR.resolve(file), target.resolve(file));
+      Files.copy(TestAssets.SMALL_MODEL_DIR.resolve(file), target.resolve(file));
     }
-    String manifest = Files.readString(TestAssets.MODEL_DIR.resolve("model.yaml"));
+    String manifest = Files.readString(TestAssets.SMALL_MODEL_DIR.resolve("model.yaml"));
     Files.writeString(target.resolve("model.yaml"), manifest.replace("width: 224", manifestEdit.isEmpty() ? "width: 224" : manifestEdit));
   }
 
@@ -61,7 +63,7 @@ class ModelFailureTest {
         Files.readString(models.resolve("runtime-error/model.yaml")).replace("height: 224", "height: 100"));
 
     try (ModelCache cache = new ModelCache(3);
-         BatchProcessor processor = new BatchProcessor(cache, good, ImageLimits.defaults())) {
+         BatchProcessor processor = new BatchProcessor(cache, good, new ModelStore(models, List.of(), ModelCatalog.shipped()), ImageLimits.defaults())) {
       for (String broken : List.of("corrupt-graph", "runtime-error")) {
         List<Job> jobs = List.of(job(broken + "-1", broken), job(broken + "-2", broken));
         List<Outcome> outcomes = processor.process(BatchKey.of(jobs.get(0).request()), jobs);

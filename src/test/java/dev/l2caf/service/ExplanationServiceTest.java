@@ -92,7 +92,7 @@ class ExplanationServiceTest {
       assertNotNull(c, "completion of e2e-" + i);
       assertEquals("ok", c.get("status").asText(), c.toString());
       assertEquals(i, c.get("metadata").get("n").asInt(), "metadata is echoed");
-      assertEquals("mobilenet-v1-050-224", c.get("model").asText());
+      assertEquals(TestAssets.MODEL_NAME, c.get("model").asText());
       assertEquals(5, c.get("predictions").size());
       assertTrue(c.get("timings").get("total_ms").asLong() >= c.get("timings").get("compute_ms").asLong());
       ids.add(c.get("id").asText());
@@ -130,7 +130,7 @@ class ExplanationServiceTest {
         assertEquals(grid[y][x], raw.get("heatmap").get(y).get(x).floatValue(), 1e-5, "cell " + y + "," + x);
       }
     }
-    String expectedKey = "s3://l2caf/results/mobilenet-v1-050-224/e2e-0/" + expected.classId() + "/heatmap.json";
+    String expectedKey = "s3://l2caf/results/" + TestAssets.MODEL_NAME + "/e2e-0/" + expected.classId() + "/heatmap.json";
     assertEquals(expectedKey, dog.get("files").get("raw_json").asText());
   }
 

@@ -8,13 +8,20 @@ import static dev.l2caf.store.S3TestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.l2caf.TestAssets;
 import dev.l2caf.embedded.EmbeddedS3;
+import dev.l2caf.image.ImageLimits;
+import dev.l2caf.image.ImagePipeline;
+import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelLoader;
 import dev.l2caf.store.ObjectStoreException.Code;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -98,5 +105,42 @@ class ObjectStoreTest {
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
       assertTrue(elapsedMs < 1000, "a 4xx is not retried, took " + elapsedMs + " ms");
     }
+  }
+
+  @Test
+  void aModelFolderInAnAllowedBucketIsCopiedAndLoads() throws IOException {
+    Path source = TestAssets.SMALL_MODEL_DIR;
+    List<String> files;
+    try (var listed = Files.list(source)) {
+      files = listed.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    for (String file : files) {
+      store.put("models/small/" + file, Files.readAllBytes(source.resolve(file)), "application/octet-stream").join();
+    }
+    store.put("models/small/nested/ignored.txt", new byte[] {1}, "text/plain").join();
+
+    Path copy = S3ModelFolder.download(store, "s3://l2caf/models/small", data.resolve("copied"));
+
+    try (var listed = Files.list(copy)) {
+      assertEquals(files, listed.map(p -> p.getFileName().toString()).sorted().toList(), "the folder's own objects");
+    }
+    for (String file : files) {
+      assertArrayEquals(Files.readAllBytes(source.resolve(file)), Files.readAllBytes(copy.resolve(file)), file);
+    }
+    try (LoadedModel model = ModelLoader.load(copy)) {
+      float[] input = new ImagePipeline(model.inputSpec(), ImageLimits.defaults()).prepare("dog.jpg", TestAssets.sampleBytes("dog.jpg"), true)
+          .modelInput();
+      try (LoadedModel original = ModelLoader.load(source)) {
+        assertArrayEquals(original.logits(List.of(input))[0], model.logits(List.of(input))[0]);
+      }
+    }
+
+    ObjectStoreException denied = assertThrows(ObjectStoreException.class,
+        () -> S3ModelFolder.download(store, "s3://not-for-input/models/small", data.resolve("denied")));
+    assertEquals(Code.ACCESS_DENIED, denied.code());
+    ObjectStoreException empty = assertThrows(ObjectStoreException.class,
+        () -> S3ModelFolder.download(store, "s3://l2caf/models/none/", data.resolve("none")));
+    assertEquals(Code.NOT_FOUND, empty.code());
+    assertTrue(empty.getMessage().contains("no model.yaml"), empty.getMessage());
   }
 }
