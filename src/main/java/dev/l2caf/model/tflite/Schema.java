@@ -16,6 +16,10 @@ final class Schema {
 
   /** The root table. */
   static final class Model extends SchemaTable {
+    Model() {
+      super("version", "operator_codes", "subgraphs", "description", "buffers");
+    }
+
     private static final int VERSION = 0;
     private static final int OPERATOR_CODES = 1;
     private static final int SUBGRAPHS = 2;
@@ -80,6 +84,10 @@ final class Schema {
   }
 
   static final class OperatorCode extends SchemaTable {
+    OperatorCode() {
+      super("deprecated_builtin_code", "custom_code", "version", "builtin_code");
+    }
+
     private static final int DEPRECATED_BUILTIN_CODE = 0;
     private static final int CUSTOM_CODE = 1;
     private static final int BUILTIN_CODE = 3;
@@ -99,6 +107,10 @@ final class Schema {
   }
 
   static final class SubGraph extends SchemaTable {
+    SubGraph() {
+      super("tensors", "inputs", "outputs", "operators", "name");
+    }
+
     private static final int TENSORS = 0;
     private static final int INPUTS = 1;
     private static final int OUTPUTS = 2;
@@ -148,6 +160,10 @@ final class Schema {
   }
 
   static final class Tensor extends SchemaTable {
+    Tensor() {
+      super("shape", "type", "buffer", "name", "quantization", "is_variable", "sparsity", "shape_signature");
+    }
+
     private static final int SHAPE = 0;
     private static final int TYPE = 1;
     private static final int BUFFER = 2;
@@ -185,6 +201,10 @@ final class Schema {
 
   /** Real value = scale * (q - zero_point), per tensor or per slice along {@code quantized_dimension}. */
   static final class QuantizationParameters extends SchemaTable {
+    QuantizationParameters() {
+      super("min", "max", "scale", "zero_point", "details_type", "details", "quantized_dimension");
+    }
+
     private static final int SCALE = 2;
     private static final int ZERO_POINT = 3;
     private static final int DETAILS_TYPE = 4;
@@ -209,6 +229,10 @@ final class Schema {
   }
 
   static final class Buffer extends SchemaTable {
+    Buffer() {
+      super("data", "offset", "size");
+    }
+
     private static final int DATA = 0;
     private static final int OFFSET = 1;
     private static final int SIZE = 2;
@@ -228,6 +252,10 @@ final class Schema {
   }
 
   static final class Operator extends SchemaTable {
+    Operator() {
+      super("opcode_index", "inputs", "outputs", "builtin_options_type", "builtin_options");
+    }
+
     private static final int OPCODE_INDEX = 0;
     private static final int INPUTS = 1;
     private static final int OUTPUTS = 2;
@@ -281,6 +309,10 @@ final class Schema {
   static final byte PADDING_VALID = 1;
 
   static final class Conv2DOptions extends SchemaTable {
+    Conv2DOptions() {
+      super("padding", "stride_w", "stride_h", "fused_activation_function", "dilation_w_factor", "dilation_h_factor");
+    }
+
     byte padding() {
       return byteField(0, PADDING_SAME);
     }
@@ -307,6 +339,10 @@ final class Schema {
   }
 
   static final class DepthwiseConv2DOptions extends SchemaTable {
+    DepthwiseConv2DOptions() {
+      super("padding", "stride_w", "stride_h", "depth_multiplier", "fused_activation_function", "dilation_w_factor", "dilation_h_factor");
+    }
+
     byte padding() {
       return byteField(0, PADDING_SAME);
     }
@@ -337,6 +373,10 @@ final class Schema {
   }
 
   static final class Pool2DOptions extends SchemaTable {
+    Pool2DOptions() {
+      super("padding", "stride_w", "stride_h", "filter_width", "filter_height", "fused_activation_function");
+    }
+
     byte padding() {
       return byteField(0, PADDING_SAME);
     }
@@ -363,18 +403,30 @@ final class Schema {
   }
 
   static final class AddOptions extends SchemaTable {
+    AddOptions() {
+      super("fused_activation_function");
+    }
+
     byte activation() {
       return byteField(0, (byte) 0);
     }
   }
 
   static final class ReshapeOptions extends SchemaTable {
+    ReshapeOptions() {
+      super("new_shape");
+    }
+
     int[] newShape() {
       return intVector(0);
     }
   }
 
   static final class SoftmaxOptions extends SchemaTable {
+    SoftmaxOptions() {
+      super("beta");
+    }
+
     float beta() {
       return floatField(0, 0f);
     }
@@ -382,6 +434,10 @@ final class Schema {
 
   /** Options of MEAN, SUM and the other reductions. */
   static final class ReducerOptions extends SchemaTable {
+    ReducerOptions() {
+      super("keep_dims");
+    }
+
     boolean keepDims() {
       return boolField(0);
     }

@@ -14,8 +14,18 @@ import java.util.function.Supplier;
  * type and its value).
  */
 abstract class SchemaTable extends Table {
+  private final String[] fieldNames;
   private int inlineSize;
   private String what;
+
+  /** @param fieldNames the schema's field names by slot, for messages */
+  SchemaTable(String... fieldNames) {
+    this.fieldNames = fieldNames;
+  }
+
+  private String field(int slot) {
+    return (slot < fieldNames.length ? fieldNames[slot] : "field") + " (field " + slot + ")";
+  }
 
   /** Positions this accessor at the table that starts at {@code position}; returns this. */
   @SuppressWarnings("unchecked")
@@ -43,7 +53,7 @@ abstract class SchemaTable extends Table {
   private int field(int slot, int bytes) {
     int offset = __offset(4 + 2 * slot);
     if (offset != 0 && (offset < 4 || offset + bytes > inlineSize)) {
-      throw malformed("field " + slot + " lies outside the table");
+      throw malformed("has its " + field(slot) + " outside its " + inlineSize + "-byte table");
     }
     return offset;
   }
@@ -78,12 +88,12 @@ abstract class SchemaTable extends Table {
     if (o == 0) {
       return -1;
     }
-    return checkedTarget(bb_pos + o, "field " + slot);
+    return checkedTarget(bb_pos + o, "has its " + field(slot) + " at byte");
   }
 
   private long checkedTarget(int offsetAt, String which) {
     long target = offsetAt + Integer.toUnsignedLong(bb.getInt(offsetAt));
-    require(target <= bb.limit() - 4L, which + " points to byte " + target, bb.limit());
+    require(target <= bb.limit() - 4L, which + " " + target, bb.limit());
     return target;
   }
 
@@ -95,7 +105,7 @@ abstract class SchemaTable extends Table {
     }
     long length = Integer.toUnsignedLong(bb.getInt((int) start));
     require(start + 4 + length * elementBytes <= bb.limit(),
-        "field " + slot + " has " + length + " elements from byte " + start, bb.limit());
+        "has its " + field(slot) + " of " + length + " elements at byte " + start + " and on", bb.limit());
     return new Span((int) start + 4, (int) length);
   }
 
@@ -151,7 +161,8 @@ abstract class SchemaTable extends Table {
       throw malformed("has no " + name + " " + index);
     }
     int offsetAt = span.start() + 4 * index;
-    return accessor.get().attach(bb, checkedTarget(offsetAt, name + " " + index), name + " " + index);
+    return accessor.get().attach(bb, checkedTarget(offsetAt, "has its " + name + " " + index + " at byte"),
+        name + " " + index);
   }
 
   /** A table field, or null when absent. */
