@@ -235,19 +235,14 @@ final class Schema {
 
     private static final int DATA = 0;
     private static final int OFFSET = 1;
-    private static final int SIZE = 2;
 
     ByteBuffer data() {
       return byteVector(DATA);
     }
 
-    /** For models over 2 GB: where the data lies outside the flatbuffer, from the file start (0 or 1: none). */
+    /** For models over 2 GB: where the data lies after the flatbuffer, from the file start (0 or 1: none). */
     long offset() {
       return longField(OFFSET, 0);
-    }
-
-    long size() {
-      return longField(SIZE, 0);
     }
   }
 

@@ -390,17 +390,11 @@ public final class TfliteConverter {
     }
     Schema.Buffer data = model.buffer((int) buffer);
     ByteBuffer inline = data.data();
-    if (inline.remaining() > 0 || data.offset() <= 1) {
-      return inline.remaining() > 0 ? inline : null;
+    if (inline.remaining() == 0 && data.offset() > 1) {
+      throw new UnsupportedTfliteException("tensor " + index + " keeps its data after the flatbuffer (a model over"
+          + " 2 GB); data inside the flatbuffer is supported");
     }
-    // Large models keep buffers after the flatbuffer, addressed from the start of the file.
-    ByteBuffer file = data.getByteBuffer();
-    if (data.offset() + data.size() > file.limit() || data.size() < 0) {
-      throw new MalformedTfliteException("buffer " + buffer + " lies at bytes " + data.offset() + "-"
-          + (data.offset() + data.size()) + ", but the file has " + file.limit() + " bytes");
-    }
-    return file.duplicate().position((int) data.offset()).limit((int) (data.offset() + data.size())).slice()
-        .order(ByteOrder.LITTLE_ENDIAN);
+    return inline.remaining() > 0 ? inline : null;
   }
 
   /** The TF tensor holding a TFLite tensor that an operator reads: computed before, or a float constant. */

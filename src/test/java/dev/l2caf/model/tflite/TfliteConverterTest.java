@@ -144,6 +144,8 @@ class TfliteConverterTest {
     fb.addInt(2, 1, 0);
     fb.addInt(3, 2, 0);
     fb.addByte(4, RELU6, 0);
+    fb.addInt(5, 2, 1);
+    fb.addInt(6, 2, 1);
     model.operator(depthwise, new int[] {a, wdt, bdt}, new int[] {c}, 2, fb.endTable());
     fb.startTable(6);
     fb.addByte(0, SAME, 0);
@@ -174,7 +176,7 @@ class TfliteConverterTest {
     expectA = activate(expectA, RELU);
     double[][][] expectB = conv(image, toDoubles(w1), new double[2], 2, 2, 1, 2, false);
     double[] wdReal = dequantize(wd, new float[] {wdScale}, new long[] {wdZero}, 24, 1);
-    double[][][] expectC = activate(depthwise(expectA, wdReal, toDoubles(bd), 2, 2), RELU6);
+    double[][][] expectC = activate(depthwise(expectA, wdReal, toDoubles(bd), 2, 2, 2), RELU6);
     double[][][] expectD = averagePoolSame(expectC, 2, 2);
     double[] expectG = new double[6];
     for (double[][] row : expectD) {
@@ -195,7 +197,7 @@ class TfliteConverterTest {
                .run()) {
         assertClose(flatten(expectA), Tensors.values(result.get(0)), "conv 0 (int8 per channel, SAME, stride 2, RELU)");
         assertClose(flatten(expectB), Tensors.values(result.get(1)), "conv 1 (float, VALID, dilation 2, no bias)");
-        assertClose(expectP, Tensors.values(result.get(2)), "probabilities (depthwise x2, pool, add, tanh, mean, softmax)");
+        assertClose(expectP, Tensors.values(result.get(2)), "probabilities (depthwise x2 dilated, pool, add, tanh, mean, softmax)");
         assertClose(expectG, Tensors.values(result.get(3)), "logits");
       }
     }
@@ -285,11 +287,12 @@ class TfliteConverterTest {
   }
 
   /** Depthwise SAME stride 1 with a TFLite filter [1][kh][kw][c * m]: output channel c * m + j reads channel c. */
-  private static double[][][] depthwise(double[][][] in, double[] filter, double[] bias, int kernel, int multiplier) {
+  private static double[][][] depthwise(double[][][] in, double[] filter, double[] bias, int kernel, int multiplier,
+      int dilation) {
     int size = in.length;
     int channels = in[0][0].length;
     int outChannels = channels * multiplier;
-    int pad = padBefore(size, size, 1, kernel);
+    int pad = padBefore(size, size, 1, (kernel - 1) * dilation + 1);
     double[][][] result = new double[size][size][outChannels];
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
@@ -297,8 +300,8 @@ class TfliteConverterTest {
           double sum = bias[o];
           for (int ky = 0; ky < kernel; ky++) {
             for (int kx = 0; kx < kernel; kx++) {
-              int iy = y - pad + ky;
-              int ix = x - pad + kx;
+              int iy = y - pad + ky * dilation;
+              int ix = x - pad + kx * dilation;
               if (iy >= 0 && ix >= 0 && iy < size && ix < size) {
                 sum += in[iy][ix][o / multiplier] * filter[(ky * kernel + kx) * outChannels + o];
               }
