@@ -61,7 +61,11 @@ public final class ModelLoader {
           + ") or a TensorFlow Lite model (format: " + ModelManifest.TFLITE + ")");
     };
     GraphIndex original = new GraphIndex(graphDef);
-    original.node(manifest.input().tensor()); // fails clearly on a wrong input name
+    if (!original.contains(manifest.input().tensor())) {
+      throw new ModelException("model " + manifest.name() + ": the input tensor " + manifest.input().tensor()
+          + " of model.yaml is not in the graph" + (ModelManifest.TFLITE.equals(manifest.format())
+              ? "; a TFLite model's input is the placeholder '" + TfliteConverter.INPUT + "'" : ""));
+    }
     GraphDef dynamic = onDevice(BatchDimension.makeDynamic(graphDef, manifest.input().tensor()), device);
     GraphIndex index = new GraphIndex(dynamic);
 

@@ -90,7 +90,8 @@ class ModelLoaderTest {
 
   @Test
   void unknownFormatNamesTheKnownOnes() throws IOException {
-    ModelException unknown = assertThrows(ModelException.class, () -> ModelLoader.load(modelWith(MINIMAL + "format: onnx\n")));
+    ModelException unknown =
+        assertThrows(ModelException.class, () -> ModelLoader.load(modelWith(MINIMAL + "format: onnx\n")));
     assertTrue(unknown.getMessage().contains("format 'onnx' is not supported")
         && unknown.getMessage().contains("format: frozen-graph") && unknown.getMessage().contains("format: tflite"),
         unknown.getMessage());

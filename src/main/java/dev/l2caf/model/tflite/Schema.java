@@ -335,7 +335,8 @@ final class Schema {
 
   static final class DepthwiseConv2DOptions extends SchemaTable {
     DepthwiseConv2DOptions() {
-      super("padding", "stride_w", "stride_h", "depth_multiplier", "fused_activation_function", "dilation_w_factor", "dilation_h_factor");
+      super("padding", "stride_w", "stride_h", "depth_multiplier", "fused_activation_function", "dilation_w_factor",
+          "dilation_h_factor");
     }
 
     byte padding() {

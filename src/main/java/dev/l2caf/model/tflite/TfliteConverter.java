@@ -280,11 +280,12 @@ public final class TfliteConverter {
     if (inputShape.length != 4 || filterShape.length != 4 || filterShape[0] != 1 || inputShape[3] <= 0
         || filterShape[3] % inputShape[3] != 0) {
       throw new UnsupportedTfliteException("TFLite " + at + " has input shape " + Arrays.toString(inputShape)
-          + " and filter shape " + Arrays.toString(filterShape) + "; NHWC input and a [1, h, w, c * m] filter are supported");
+          + " and filter shape " + Arrays.toString(filterShape)
+          + "; NHWC input and a [1, h, w, c * m] filter are supported");
     }
     int channels = inputShape[3];
-    Layout layout = new Layout("hwcm" + channels, shape -> new int[] {shape[1], shape[2], channels, shape[3] / channels},
-        null);
+    Layout layout =
+        new Layout("hwcm" + channels, shape -> new int[] {shape[1], shape[2], channels, shape[3] / channels}, null);
     String filter = floatConstant(at, inputs[1], "filter", layout);
     String bias = inputs.length > 2 && inputs[2] >= 0 ? floatConstant(at, inputs[2], "bias", Layout.AS_IS) : null;
     String x = value(at, inputs[0]);

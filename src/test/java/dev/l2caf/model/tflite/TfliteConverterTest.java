@@ -197,7 +197,8 @@ class TfliteConverterTest {
                .run()) {
         assertClose(flatten(expectA), Tensors.values(result.get(0)), "conv 0 (int8 per channel, SAME, stride 2, RELU)");
         assertClose(flatten(expectB), Tensors.values(result.get(1)), "conv 1 (float, VALID, dilation 2, no bias)");
-        assertClose(expectP, Tensors.values(result.get(2)), "probabilities (depthwise x2 dilated, pool, add, tanh, mean, softmax)");
+        assertClose(expectP, Tensors.values(result.get(2)),
+            "probabilities (depthwise x2 dilated, pool, add, tanh, mean, softmax)");
         assertClose(expectG, Tensors.values(result.get(3)), "logits");
       }
     }

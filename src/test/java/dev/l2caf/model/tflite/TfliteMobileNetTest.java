@@ -2,6 +2,7 @@ package dev.l2caf.model.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.l2caf.TestAssets;
@@ -10,6 +11,7 @@ import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.model.GraphIndex;
 import dev.l2caf.model.HeadReplay;
 import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelException;
 import dev.l2caf.model.ModelLoader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -207,6 +209,15 @@ class TfliteMobileNetTest {
     HeadReplay head = tflite.head(tflite.layerTensor("last"));
     assertTrue(head.isAffine(), head.opTypes().toString());
     assertEquals(List.of("Mean", "Conv2D", "BiasAdd", "Reshape"), head.opTypes());
+  }
+
+  @Test
+  void manifestNamingTheTfliteInputTensorIsToldTheInputName() throws IOException {
+    Path folder = modelFolder("misnamed-input", TFLITE_FILE, "name: v2-tflite\nformat: tflite\ngraph: model.tflite\n"
+        + INPUT.replace("tensor: input", "tensor: serving_default_input"), "model.tflite");
+    ModelException e = assertThrows(ModelException.class, () -> ModelLoader.load(folder));
+    assertTrue(e.getMessage().contains("input tensor serving_default_input of model.yaml is not in the graph; "
+        + "a TFLite model's input is the placeholder 'input'"), e.getMessage());
   }
 
   @Test
