@@ -124,6 +124,26 @@ class TfliteMobileNetTest {
     }
   }
 
+  @Test
+  void layersUnderTheirTfliteNamesHoldTheFrozenGraphsFeatureMaps() {
+    List<float[]> inputs = List.of(pipeline.prepare("dog.jpg", TestAssets.sampleBytes("dog.jpg"), false).modelInput());
+    Map<String, String> tfliteToFrozen = Map.of(
+        "MobileNetV2/Conv2d_18_1/relu6/Relu6", "MobileNetV2/Conv2d_18_1/Relu6",
+        "MobileNetV2/expanded_conv_14/expand/relu6/Relu6", "MobileNetV2/expanded_conv_14/expand/Relu6",
+        "MobileNetV2/expanded_conv_13/add/add", "MobileNetV2/expanded_conv_13/add/add");
+    tfliteToFrozen.forEach((converted, reference) -> {
+      float[] a = tflite.forward(inputs, converted).features().values();
+      float[] b = frozen.forward(inputs, reference).features().values();
+      assertEquals(b.length, a.length, converted);
+      double maxDiff = 0;
+      for (int i = 0; i < a.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+      }
+      System.out.printf("%s vs %s: max |diff| %.2e%n", converted, reference, maxDiff);
+      assertTrue(maxDiff < 1e-4, converted + ": max difference " + maxDiff);
+    });
+  }
+
   /** SOURCE.md's "Top-5 on ../../images" lines: photo -> (label, probability) in order. */
   private static Map<String, List<Map.Entry<String, Double>>> publishedTop5() throws IOException {
     Pattern line = Pattern.compile("^\\s*- (\\w+\\.jpg): (.+)$");
