@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.l2caf.TestAssets;
+import dev.l2caf.engine.ClassExplanation;
+import dev.l2caf.engine.ExplainOptions;
+import dev.l2caf.engine.Explainer;
 import dev.l2caf.image.ImageLimits;
 import dev.l2caf.image.ImagePipeline;
+import dev.l2caf.image.PreparedImage;
+import dev.l2caf.method.Method;
 import dev.l2caf.model.GraphIndex;
 import dev.l2caf.model.HeadReplay;
 import dev.l2caf.model.LoadedModel;
@@ -142,6 +147,28 @@ class TfliteMobileNetTest {
       System.out.printf("%s vs %s: max |diff| %.2e%n", converted, reference, maxDiff);
       assertTrue(maxDiff < 1e-4, converted + ": max difference " + maxDiff);
     });
+  }
+
+  @Test
+  void explanationsOfTheConvertedModelAreTheFrozenGraphs() {
+    PreparedImage dog = pipeline.prepare("dog.jpg", TestAssets.sampleBytes("dog.jpg"), false);
+    // Fast mode on the last layer (the exact solver), and Grad-CAM on a 14 x 14 layer (a gradient through
+    // the non-linear rest of the network).
+    List<ExplainOptions[]> cases = List.of(
+        new ExplainOptions[] {ExplainOptions.defaults(), ExplainOptions.defaults()},
+        new ExplainOptions[] {
+            ExplainOptions.defaults().withMethod(Method.GRADCAM).withLayer("MobileNetV2/expanded_conv_13/add/add"),
+            ExplainOptions.defaults().withMethod(Method.GRADCAM).withLayer("MobileNetV2/expanded_conv_13/add/add")});
+    for (ExplainOptions[] options : cases) {
+      ClassExplanation converted = Explainer.explain(tflite, List.of(dog), options[0]).get(0).explanations().get(0);
+      ClassExplanation reference = Explainer.explain(frozen, List.of(dog), options[1]).get(0).explanations().get(0);
+      assertEquals(reference.classId(), converted.classId());
+      assertEquals(reference.gridHeight(), converted.gridHeight());
+      double cosine = TestAssets.cosine(reference.heatmap(), converted.heatmap());
+      System.out.printf("%s on %s: %s, %dx%d heatmap, cosine %.6f%n", options[0].method(), options[0].layer(),
+          converted.solver(), converted.gridHeight(), converted.gridWidth(), cosine);
+      assertTrue(cosine > 0.9999, options[0].method() + ": cosine " + cosine);
+    }
   }
 
   /** SOURCE.md's "Top-5 on ../../images" lines: photo -> (label, probability) in order. */
