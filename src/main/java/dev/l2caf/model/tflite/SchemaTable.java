@@ -45,10 +45,6 @@ abstract class SchemaTable extends Table {
     return (T) this;
   }
 
-  final String what() {
-    return what;
-  }
-
   /** The offset of a field inside the table, 0 when absent; the field's {@code bytes} must fit the table. */
   private int field(int slot, int bytes) {
     int offset = __offset(4 + 2 * slot);
