@@ -3,6 +3,7 @@ package dev.l2caf.model;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.l2caf.model.tflite.TfliteConverter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +52,20 @@ public final class ModelLoader {
   public static LoadedModel load(Path folder, String device) {
     long start = System.nanoTime();
     ModelManifest manifest = readManifest(folder);
-    if (!ModelManifest.FROZEN_GRAPH.equals(manifest.format())) {
-      throw new ModelException("model " + manifest.name() + ": format '" + manifest.format()
-          + "' is not supported; export a frozen GraphDef (format: frozen-graph)");
-    }
-    GraphDef graphDef = readGraph(folder.resolve(manifest.graph()));
+    Path graphFile = folder.resolve(manifest.graph());
+    GraphDef graphDef = switch (manifest.format()) {
+      case ModelManifest.FROZEN_GRAPH -> readGraph(graphFile);
+      case ModelManifest.TFLITE -> TfliteConverter.read(graphFile, manifest.name());
+      default -> throw new ModelException("model " + manifest.name() + ": format '" + manifest.format()
+          + "' is not supported; use a frozen GraphDef (format: " + ModelManifest.FROZEN_GRAPH
+          + ") or a TensorFlow Lite model (format: " + ModelManifest.TFLITE + ")");
+    };
     GraphIndex original = new GraphIndex(graphDef);
-    original.node(manifest.input().tensor()); // fails clearly on a wrong input name
+    if (!original.contains(manifest.input().tensor())) {
+      throw new ModelException("model " + manifest.name() + ": the input tensor " + manifest.input().tensor()
+          + " of model.yaml is not in the graph" + (ModelManifest.TFLITE.equals(manifest.format())
+              ? "; a TFLite model's input is the placeholder '" + TfliteConverter.INPUT + "'" : ""));
+    }
     GraphDef dynamic = onDevice(BatchDimension.makeDynamic(graphDef, manifest.input().tensor()), device);
     GraphIndex index = new GraphIndex(dynamic);
 

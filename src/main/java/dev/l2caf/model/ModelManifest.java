@@ -23,8 +23,11 @@ public record ModelManifest(
     @JsonProperty(value = "labels", required = true) Labels labels,
     @JsonProperty("layers") Map<String, String> layers) {
 
-  /** The only graph format this version loads. */
+  /** A frozen TensorFlow GraphDef (the default). */
   public static final String FROZEN_GRAPH = "frozen-graph";
+
+  /** A TensorFlow Lite flatbuffer, converted to a float GraphDef on load. */
+  public static final String TFLITE = "tflite";
 
   /** The name of the layer that fast mode uses: the last convolutional feature map. */
   public static final String LAST_LAYER = "last";

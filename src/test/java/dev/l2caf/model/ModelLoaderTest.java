@@ -89,6 +89,24 @@ class ModelLoaderTest {
   }
 
   @Test
+  void unknownFormatNamesTheKnownOnes() throws IOException {
+    ModelException unknown =
+        assertThrows(ModelException.class, () -> ModelLoader.load(modelWith(MINIMAL + "format: onnx\n")));
+    assertTrue(unknown.getMessage().contains("format 'onnx' is not supported")
+        && unknown.getMessage().contains("format: frozen-graph") && unknown.getMessage().contains("format: tflite"),
+        unknown.getMessage());
+  }
+
+  @Test
+  void tfliteFormatReadsTheGraphFileAsAFlatbuffer() throws IOException {
+    // A GraphDef read as TFLite: the flatbuffer reader names the file and what it misses.
+    ModelException notTflite = assertThrows(ModelException.class,
+        () -> ModelLoader.load(modelWith(MINIMAL.replace("name: bare", "name: bare\nformat: tflite"))));
+    assertTrue(notTflite.getMessage().startsWith("model bare (quantized_graph.pb): not a valid TFLite model"),
+        notTflite.getMessage());
+  }
+
+  @Test
   void manifestLayerThatIsNotInTheGraphIsRefused() throws IOException {
     ModelException e = assertThrows(ModelException.class,
         () -> ModelLoader.load(modelWith(MINIMAL + "layers: {conv5: Missing/Tensor}\n")));
