@@ -181,10 +181,10 @@ public final class RequestParser {
 
   private static Set<OutputKind> outputs(JsonNode node) {
     if (node == null) {
-      return EnumSet.allOf(OutputKind.class);
+      return EnumSet.copyOf(OutputKind.DEFAULTS);
     }
     if (!node.isArray() || node.isEmpty()) {
-      throw invalid("outputs must be a non-empty array of heatmap_png, overlay_png, raw_json");
+      throw invalid("outputs must be a non-empty array of heatmap_png, overlay_png, overlay_jpg, raw_json");
     }
     Set<OutputKind> outputs = EnumSet.noneOf(OutputKind.class);
     for (JsonNode o : node) {
@@ -195,7 +195,7 @@ public final class RequestParser {
         }
       }
       if (kind == null || !o.isTextual()) {
-        throw invalid("unknown output " + o + " (heatmap_png, overlay_png or raw_json)");
+        throw invalid("unknown output " + o + " (heatmap_png, overlay_png, overlay_jpg or raw_json)");
       }
       outputs.add(kind);
     }

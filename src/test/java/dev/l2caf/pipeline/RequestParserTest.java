@@ -52,7 +52,7 @@ class RequestParserTest {
     String json = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}}";
     ExplainRequest r = ((ParseResult.Accepted) parse(json)).request();
     assertArrayEquals(bytes, ((ImageSource.Inline) r.image()).bytes());
-    assertEquals(Set.of(OutputKind.values()), r.outputs(), "all outputs by default");
+    assertEquals(Set.of(OutputKind.RAW_JSON), r.outputs(), "the labels only by default, no pictures");
     String big = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(new byte[2000]) + "\"}}";
     assertEquals(ErrorCode.IMAGE_TOO_LARGE, ((ParseResult.Rejected) parse(big)).code());
   }
