@@ -13,12 +13,15 @@ import dev.l2caf.image.PreparedImage;
 import dev.l2caf.method.SolverKind;
 import dev.l2caf.model.LoadedModel;
 import dev.l2caf.model.ModelCache;
+import dev.l2caf.soak.EndToEnd;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -38,8 +41,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Measures, in one run on the same machine: decode + resize of real photos, classification, and L2-CAF",
       "explanations (fast-exact, fast-iterative, slow at a 14x14 layer) at batch 1 and a larger batch,",
-      "each as images/s and as a ratio to classification at the same batch size."},
-    footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer conv7"})
+      "each as images/s and as a ratio to classification at the same batch size; then the whole service path",
+      "(e2e: inline JPEG requests through embedded Kafka, the worker at max-batch --batch, embedded S3, completion",
+      "events) with the default outputs and with every picture asked for, as requests/s and as a ratio to",
+      "classification at the large batch."},
+    footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer conv7",
+        "  bench --no-e2e"})
 final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,8 +67,22 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--slow-layer", paramLabel = "NAME", defaultValue = "conv11", description = "Layer of the slow row (default: ${DEFAULT-VALUE}).")
   String slowLayer;
 
+  @Option(names = "--no-e2e", description = "Skip the service-path rows (they start Kafka and S3 here).")
+  boolean skipE2e;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
+
+  /** The e2e rows: the service's default outputs, and every picture besides. */
+  private static final Map<String, List<String>> E2E_OUTPUTS = new LinkedHashMap<>();
+
+  static {
+    E2E_OUTPUTS.put("e2e", List.of());
+    E2E_OUTPUTS.put("e2e-pictures", List.of("heatmap_png", "overlay_png", "overlay_jpg", "raw_json"));
+  }
+
+  /** Requests kept waiting in the service during an e2e row: enough to fill a batch while another runs. */
+  private static final int E2E_BATCHES_QUEUED = 3;
 
   record Row(String workload, int batch, double imagesPerSecond, double ratioToClassify, double meanIterations) {}
 
@@ -77,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<Row> rows = new ArrayList<>();
     String modelName;
+    double classifyLarge;
     try (ModelCache cache = new ModelCache(1); LoadedModel.Lease lease = cache.lease(modelOptions.folder())) {
       LoadedModel loaded = lease.model();
       modelName = loaded.name();
@@ -106,9 +128,28 @@ final class BenchCommand implements Callable<Integer> {
         rows.add(explainRow("fast-iterative", loaded, inputs, iterative, classify));
         rows.add(explainRow("slow", loaded, inputs, slow, classify));
       }
+      classifyLarge = rows.stream().filter(r -> r.workload().equals("classify") && r.batch() == batch)
+          .findFirst().orElseThrow().imagesPerSecond();
+    }
+    if (!skipE2e) {
+      rows.addAll(e2eRows(photos, classifyLarge));
     }
     print(modelName, rows);
     return 0;
+  }
+
+  /** The service path in this process, one row per outputs choice, on one embedded stack. */
+  private List<Row> e2eRows(List<byte[]> photos, double classify) {
+    List<Row> rows = new ArrayList<>();
+    try (EndToEnd service = EndToEnd.start(modelOptions.folder(), batch)) {
+      for (Map.Entry<String, List<String>> row : E2E_OUTPUTS.entrySet()) {
+        double rate = service.requestsPerSecond(photos, row.getValue(), E2E_BATCHES_QUEUED * batch, seconds);
+        rows.add(new Row(row.getKey(), batch, rate, rate / classify, Double.NaN));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("the service-path benchmark failed: " + e.getMessage(), e);
+    }
+    return rows;
   }
 
   private Row explainRow(String name, LoadedModel model, List<PreparedImage> inputs, ExplainOptions options,

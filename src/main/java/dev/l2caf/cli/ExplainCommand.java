@@ -213,8 +213,9 @@ final class ExplainCommand implements Callable<Integer> {
         String stem = e.classId() == null ? "oblivious" : String.valueOf(e.classId());
         Path heatmap = folder.resolve(stem + "-heatmap.png");
         Path overlay = folder.resolve(stem + "-overlay.png");
-        Files.write(heatmap, ExplanationImages.heatmapPng(e, image.width(), image.height()));
-        Files.write(overlay, ExplanationImages.overlayPng(e, image.original()));
+        ExplanationImages pictures = new ExplanationImages(e, image.width(), image.height(), image.original());
+        Files.write(heatmap, pictures.heatmapPng());
+        Files.write(overlay, pictures.overlayPng());
         written.put(e, Map.of("heatmap", heatmap, "overlay", overlay));
       }
     } catch (IOException e) {

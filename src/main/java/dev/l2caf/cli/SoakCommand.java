@@ -3,6 +3,7 @@ package dev.l2caf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2caf.soak.Soak;
 import dev.l2caf.soak.SoakReport;
+import dev.l2caf.web.StatusSnapshot.StageTime;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Sends N requests (the sample photos, inline) through an embedded Kafka broker, the worker and an embedded",
       "S3 server in this process, and prints throughput, latency percentiles (publish to completion), maximum heap",
-      "and resident memory, and the counts of lost and duplicate completions."},
-    footer = {"", "Examples:", "  soak", "  soak --requests 500 --json"})
+      "and resident memory, the counts of lost and duplicate completions, and where the worker's time went."},
+    footer = {"", "Examples:", "  soak", "  soak --requests 500 --json", "  soak --outputs heatmap_png,overlay_jpg,raw_json"})
 final class SoakCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -37,6 +38,11 @@ final class SoakCommand implements Callable<Integer> {
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "Longest run (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
+
+  @Option(names = "--outputs", paramLabel = "KIND", split = ",", description = {
+      "Outputs each request asks for, e.g. heatmap_png,overlay_jpg,raw_json (default: none named, so the",
+      "service's default, raw_json)."})
+  List<String> outputs = List.of();
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
@@ -51,7 +57,7 @@ final class SoakCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     SoakReport r;
     try (ProgressBar bar = ProgressBars.on(err, "soak", requests)) {
-      r = Soak.run(requests, photos, Duration.ofSeconds(timeoutSeconds), bar::stepTo);
+      r = Soak.run(requests, photos, outputs, Duration.ofSeconds(timeoutSeconds), bar::stepTo);
     }
     err.println();
     if (json) {
@@ -64,10 +70,23 @@ final class SoakCommand implements Callable<Integer> {
           + " p99 %d ms%n", r.p50Ms(), r.p95Ms(), r.p99Ms());
       out.printf("latency, record read to completion (the completions' total_ms): p50 %d ms, p95 %d ms, p99 %d ms%n",
           r.serviceP50Ms(), r.serviceP95Ms(), r.serviceP99Ms());
-      out.printf("max live heap %d MiB, max RSS %d MiB (worker and embedded servers in one process)%n",
-          r.maxHeapBytes() / 1_048_576, r.maxResidentBytes() / 1_048_576);
+      out.printf("max live heap %d MiB (%d MiB once warm, %d MiB at the end), max RSS %d MiB (worker and embedded"
+          + " servers in one process)%n", r.maxHeapBytes() / 1_048_576, r.liveHeapAtStartBytes() / 1_048_576,
+          r.liveHeapAtEndBytes() / 1_048_576, r.maxResidentBytes() / 1_048_576);
+      printStages(out, r.stages());
     }
     out.flush();
     return r.lost() == 0 && r.failed() == 0 ? 0 : 1;
+  }
+
+  /** Where the worker's time went: per stage, its runs, mean, and share of all stages' time. */
+  private static void printStages(PrintWriter out, List<StageTime> stages) {
+    double total = stages.stream().mapToDouble(StageTime::totalMs).sum();
+    out.printf("where the time goes (engine stages: each image's share of its batch; rendering: per class):%n");
+    out.printf("  %-16s %8s %10s %7s%n", "stage", "runs", "mean ms", "share");
+    for (StageTime s : stages) {
+      out.printf("  %-16s %8d %10.2f %6.1f%%%n", s.stage(), s.count(), s.meanMs(),
+          total > 0 ? 100 * s.totalMs() / total : 0);
+    }
   }
 }

@@ -2,38 +2,71 @@ package dev.l2caf.engine;
 
 import dev.l2caf.image.Colormap;
 import dev.l2caf.image.HeatmapRendering;
+import dev.l2caf.image.PngEncoder;
 import dev.l2caf.image.RgbImage;
 
-/** The pictures of an explanation, for people: PNG bytes at the original image's size. */
+/**
+ * The pictures of one explanation, for people, at the original image's size. The upsampled heatmap and the
+ * overlay are computed once and shared by every picture asked for (the thumbnail is the overlay shrunk), so
+ * asking for more pictures costs only their encoding. Not thread-safe: one per class and thread.
+ */
 public final class ExplanationImages {
-  private ExplanationImages() {}
+  /** JPEG quality of overlay_jpg: no visible loss on a blended photo, a tenth of the PNG's size. */
+  static final float OVERLAY_JPEG_QUALITY = 0.9f;
+
+  private final ClassExplanation explanation;
+  private final int width;
+  private final int height;
+  private final RgbImage original;
+  private float[] values;
+  private RgbImage overlay;
+
+  /**
+   * @param width the original image's width as displayed
+   * @param original the full-size display-oriented image, or null where no overlay is drawn
+   */
+  public ExplanationImages(ClassExplanation explanation, int width, int height, RgbImage original) {
+    this.explanation = explanation;
+    this.width = width;
+    this.height = height;
+    this.original = original;
+  }
 
   /** The heatmap upsampled (bilinear) to the image size and scaled to [0, 1], as 8-bit grayscale. */
-  public static byte[] heatmapPng(ClassExplanation e, int width, int height) {
-    return HeatmapRendering.png(HeatmapRendering.grayscale(scaled(e, width, height), width, height));
+  public byte[] heatmapPng() {
+    return PngEncoder.gray(width, height, HeatmapRendering.grayLevels(values(), width, height));
   }
 
   /** The heatmap in the reference's blue-white-red colormap over the image. */
-  public static byte[] overlayPng(ClassExplanation e, RgbImage original) {
-    float[] values = scaled(e, original.width(), original.height());
-    return HeatmapRendering.png(HeatmapRendering.overlay(original, values, Colormap.BWR, HeatmapRendering.DEFAULT_OVERLAY_ALPHA));
+  public byte[] overlayPng() {
+    return PngEncoder.rgb(overlay());
   }
 
-  /** A small overlay (longest side {@code maxSide}) for status pages. */
-  public static byte[] overlayThumbnailPng(ClassExplanation e, RgbImage original, int maxSide) {
-    double scale = Math.min(1.0, (double) maxSide / Math.max(original.width(), original.height()));
-    int w = Math.max(1, (int) Math.round(original.width() * scale));
-    int h = Math.max(1, (int) Math.round(original.height() * scale));
-    java.awt.image.BufferedImage small = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
-    java.awt.Graphics2D g = small.createGraphics();
-    g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(original.toBufferedImage(), 0, 0, w, h, null);
-    g.dispose();
-    return overlayPng(e, RgbImage.from(small));
+  /** {@link #overlayPng} as a JPEG. */
+  public byte[] overlayJpg() {
+    return HeatmapRendering.jpeg(overlay(), OVERLAY_JPEG_QUALITY);
   }
 
-  private static float[] scaled(ClassExplanation e, int width, int height) {
-    return HeatmapRendering.normalizeMinMax(
-        HeatmapRendering.upsample(e.heatmap(), e.gridHeight(), e.gridWidth(), width, height));
+  /** A small overlay (longest side {@code maxSide}) for status pages: the overlay, shrunk. */
+  public byte[] overlayThumbnailPng(int maxSide) {
+    return PngEncoder.rgb(HeatmapRendering.shrink(overlay(), maxSide));
+  }
+
+  private RgbImage overlay() {
+    if (original == null) {
+      throw new IllegalStateException("an overlay needs the original image");
+    }
+    if (overlay == null) {
+      overlay = HeatmapRendering.overlayRgb(original, values(), Colormap.BWR, HeatmapRendering.DEFAULT_OVERLAY_ALPHA);
+    }
+    return overlay;
+  }
+
+  private float[] values() {
+    if (values == null) {
+      values = HeatmapRendering.normalizeMinMax(HeatmapRendering.upsample(explanation.heatmap(),
+          explanation.gridHeight(), explanation.gridWidth(), width, height));
+    }
+    return values;
   }
 }

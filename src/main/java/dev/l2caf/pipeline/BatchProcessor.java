@@ -65,6 +65,11 @@ public final class BatchProcessor implements AutoCloseable {
    * calling thread.
    */
   public List<Outcome> process(BatchKey key, List<Job> jobs, String device) {
+    return process(key, jobs, device, StageClock.NONE);
+  }
+
+  /** {@link #process(BatchKey, List, String)}, timing decode and the engine's stages on {@code clock}. */
+  public List<Outcome> process(BatchKey key, List<Job> jobs, String device, StageClock clock) {
     List<Outcome> outcomes = new ArrayList<>();
     try (LoadedModel.Lease lease = models.lease(modelFolder(key.model()), device)) {
       LoadedModel model = lease.model();
@@ -75,8 +80,8 @@ public final class BatchProcessor implements AutoCloseable {
         try {
           ExplainOptions options = job.request().options();
           Explainer.plan(model, options); // layer, classes and solver checked per request
-          images.add(pipeline.prepare(job.request().id(), job.imageBytes(),
-              job.request().outputs().contains(OutputKind.OVERLAY_PNG)));
+          boolean overlay = job.request().outputs().stream().anyMatch(OutputKind::overlay);
+          images.add(clock.time(Stage.DECODE, () -> pipeline.prepare(job.request().id(), job.imageBytes(), overlay)));
           ready.add(job);
         } catch (RuntimeException e) {
           outcomes.add(new Outcome.Failed(job, ErrorCodes.of(e)));
@@ -95,6 +100,7 @@ public final class BatchProcessor implements AutoCloseable {
         }
         long computeNanos = (System.nanoTime() - start) / ready.size();
         for (int i = 0; i < ready.size(); i++) {
+          recordEngineStages(results.get(i).timingsMs(), clock);
           // Only the original travels on (for overlays): the model input is not needed any more.
           outcomes.add(new Outcome.Explained(ready.get(i), results.get(i), images.get(i).original(), computeNanos));
         }
@@ -104,6 +110,15 @@ public final class BatchProcessor implements AutoCloseable {
       jobs.forEach(j -> outcomes.add(new Outcome.Failed(j, error)));
     }
     return outcomes;
+  }
+
+  private static void recordEngineStages(Map<String, Double> timingsMs, StageClock clock) {
+    for (Stage stage : Stage.ENGINE) {
+      Double ms = timingsMs.get(stage.label());
+      if (ms != null) {
+        clock.record(stage, Math.round(ms * 1e6));
+      }
+    }
   }
 
   private ImagePipeline pipeline(Path folder, LoadedModel model) {

@@ -10,7 +10,7 @@ import java.util.Map;
 public sealed interface Outcome {
   Job job();
 
-  /** @param original the full-size image when the request asked for overlays, else null */
+  /** @param original the full-size image when the request asked for an overlay, else null */
   record Explained(Job job, ImageExplanation result, RgbImage original, long computeNanos) implements Outcome {}
 
   record Failed(Job job, RequestError error) implements Outcome {}

@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum OutputKind {
   HEATMAP_PNG("heatmap.png", "image/png"),
   OVERLAY_PNG("overlay.png", "image/png"),
+  /** The overlay as a JPEG: an overlay on a photo is a photo, and JPEG encodes it several times faster. */
+  OVERLAY_JPG("overlay.jpg", "image/jpeg"),
   RAW_JSON("heatmap.json", "application/json");
 
   private final String fileName;
@@ -24,7 +26,18 @@ public enum OutputKind {
     return contentType;
   }
 
-  /** The name in requests and completion events: heatmap_png, overlay_png, raw_json. */
+  /**
+   * What a request without {@code outputs} gets: the labels of a backfill are the raw grid and the box (in the
+   * completion event); pictures are for people and are asked for.
+   */
+  public static final java.util.Set<OutputKind> DEFAULTS = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(RAW_JSON));
+
+  /** Whether this kind is drawn over the original image (which must then be kept at full size). */
+  public boolean overlay() {
+    return this == OVERLAY_PNG || this == OVERLAY_JPG;
+  }
+
+  /** The name in requests and completion events: heatmap_png, overlay_png, overlay_jpg, raw_json. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

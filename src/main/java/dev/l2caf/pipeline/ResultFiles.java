@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The files a request asked for, per explained class: PNGs for people and the raw grid as JSON. PNG
- * encoding costs more than the explanation itself, so callers run this off the engine's thread.
+ * The files a request asked for, per explained class: pictures for people and the raw grid as JSON.
+ * Pictures at full image size cost about as much as the explanation, so callers run this off the engine's
+ * thread and the event loop.
  */
 public final class ResultFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,23 +22,28 @@ public final class ResultFiles {
 
   private ResultFiles() {}
 
-  public static Outcome.Rendered render(Outcome.Explained e) {
+  /** Renders the files of every explained class, each timed under its {@link Stage} on {@code clock}. */
+  public static Outcome.Rendered render(Outcome.Explained e, StageClock clock) {
     ExplainRequest request = e.job().request();
     ImageExplanation result = e.result();
     List<Outcome.RenderedClass> classes = new ArrayList<>();
+    byte[] thumbnail = null;
     for (ClassExplanation x : result.explanations()) {
+      ExplanationImages pictures = new ExplanationImages(x, result.width(), result.height(), e.original());
       Map<OutputKind, byte[]> files = new EnumMap<>(OutputKind.class);
       for (OutputKind kind : request.outputs()) {
-        files.put(kind, switch (kind) {
-          case HEATMAP_PNG -> ExplanationImages.heatmapPng(x, result.width(), result.height());
-          case OVERLAY_PNG -> ExplanationImages.overlayPng(x, e.original());
+        files.put(kind, clock.time(Stage.rendering(kind), () -> switch (kind) {
+          case HEATMAP_PNG -> pictures.heatmapPng();
+          case OVERLAY_PNG -> pictures.overlayPng();
+          case OVERLAY_JPG -> pictures.overlayJpg();
           case RAW_JSON -> rawJson(request.id(), result, x);
-        });
+        }));
+      }
+      if (thumbnail == null && e.original() != null) {
+        thumbnail = clock.time(Stage.THUMBNAIL, () -> pictures.overlayThumbnailPng(THUMBNAIL_SIDE));
       }
       classes.add(new Outcome.RenderedClass(x, x.classId() == null ? "oblivious" : String.valueOf(x.classId()), files));
     }
-    byte[] thumbnail = e.original() == null || result.explanations().isEmpty() ? null
-        : ExplanationImages.overlayThumbnailPng(result.explanations().get(0), e.original(), THUMBNAIL_SIDE);
     return new Outcome.Rendered(classes, thumbnail);
   }
 

@@ -3,6 +3,7 @@ package dev.l2caf.service;
 import dev.l2caf.config.KafkaSettings;
 import dev.l2caf.pipeline.Completion;
 import dev.l2caf.pipeline.CompletionJson;
+import dev.l2caf.pipeline.Stage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -62,8 +63,10 @@ final class CompletionPublisherVerticle extends VerticleBase {
         ? KafkaProducerRecord.create(settings.completionsTopic(), c.completion().id(),
             Buffer.buffer(CompletionJson.toBytes(c.completion())))
         : deadLetter((Messages.DeadLetterAnswer) answer);
+    long start = System.nanoTime();
     producer.send(record)
         .onSuccess(meta -> {
+          events.stageTimed(Stage.PUBLISH, System.nanoTime() - start);
           vertx.eventBus().send(Messages.ANSWERED, answer.ref());
           unacknowledged.decrementAndGet();
           report(answer);

@@ -9,6 +9,7 @@ import dev.l2caf.pipeline.ImageSource;
 import dev.l2caf.pipeline.Job;
 import dev.l2caf.pipeline.Outcome;
 import dev.l2caf.pipeline.RequestError;
+import dev.l2caf.pipeline.Stage;
 import dev.l2caf.config.S3Settings;
 import dev.l2caf.store.ObjectStore;
 import dev.l2caf.store.ObjectStoreException;
@@ -123,8 +124,10 @@ final class ExplainWorkerVerticle extends VerticleBase {
   /** Reads a stored image; while the store is unavailable, tries again with capped backoff. */
   private void fetch(Job job, ImageSource.Stored stored, int round) {
     fetching++;
+    long start = System.nanoTime();
     store.get(stored.uri()).whenComplete((bytes, failure) -> context.runOnContext(v -> {
       fetching--;
+      events.stageTimed(Stage.FETCH, System.nanoTime() - start);
       if (failure == null && bytes.length > maxImageBytes) {
         fail(job, new RequestError(ErrorCode.IMAGE_TOO_LARGE,
             stored.uri() + " is " + bytes.length + " bytes, over the limit of " + maxImageBytes));
@@ -215,7 +218,7 @@ final class ExplainWorkerVerticle extends VerticleBase {
       long start = System.nanoTime();
       List<Outcome> outcomes;
       try {
-        outcomes = processor.process(batch.key(), batch.jobs(), device.placement);
+        outcomes = processor.process(batch.key(), batch.jobs(), device.placement, events::stageTimed);
       } catch (RuntimeException e) {
         log.error("batch failed on {}", device.name(), e);
         RequestError error = ErrorCodes.of(e);

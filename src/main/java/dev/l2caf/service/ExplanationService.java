@@ -86,7 +86,7 @@ public final class ExplanationService {
     service.consumer = new RequestConsumerVerticle(config.kafka(),
         new RequestParser(new RequestParser.Limits(w.maxImageBytes(), w.maxClassesPerRequest())), events);
     // Consumer last: nothing is read before every stage behind it runs.
-    service.writer = new ResultWriterVerticle(service.store, config.s3().prefix(), config.s3().retry());
+    service.writer = new ResultWriterVerticle(service.store, config.s3().prefix(), config.s3().retry(), events);
     return service.deploy(service.publisher).onSuccess(id -> service.publisherId = id)
         .compose(v -> service.deploy(service.writer)).onSuccess(id -> service.writerId = id)
         .compose(v -> service.deploy(service.worker)).onSuccess(id -> service.workerId = id)

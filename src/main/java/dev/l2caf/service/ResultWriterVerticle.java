@@ -10,6 +10,8 @@ import dev.l2caf.pipeline.Outcome;
 import dev.l2caf.pipeline.OutputKind;
 import dev.l2caf.pipeline.RequestError;
 import dev.l2caf.pipeline.ResultFiles;
+import dev.l2caf.pipeline.Stage;
+import dev.l2caf.pipeline.StageClock;
 import dev.l2caf.store.ObjectKeys;
 import dev.l2caf.store.ObjectStore;
 import dev.l2caf.store.ObjectStoreException;
@@ -19,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,18 +39,28 @@ final class ResultWriterVerticle extends VerticleBase {
   private final ObjectStore store;
   private final String prefix;
   private final S3Settings.Retry retry;
+  private final StageClock clock;
   private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+  private WorkerExecutor rendering;
 
-  ResultWriterVerticle(ObjectStore store, String prefix, S3Settings.Retry retry) {
+  ResultWriterVerticle(ObjectStore store, String prefix, S3Settings.Retry retry, ServiceEvents events) {
     this.store = store;
     this.prefix = prefix;
     this.retry = retry;
+    this.clock = events::stageTimed;
   }
 
   @Override
   public Future<?> start() {
+    // Rendering is CPU work: one thread per core, so it never queues behind (or starves) blocking I/O.
+    rendering = vertx.createSharedWorkerExecutor("l2caf-render", Runtime.getRuntime().availableProcessors());
     vertx.eventBus().<Outcome>localConsumer(Messages.OUTCOMES, m -> onOutcome(m.body()));
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return rendering.close();
   }
 
   /** Outcomes received and not yet answered (rendering, storing, or waiting for the store to come back). */
@@ -61,8 +74,8 @@ final class ResultWriterVerticle extends VerticleBase {
       answer(f.job(), error(f.job(), f.error()), null, null);
     } else {
       Outcome.Explained e = (Outcome.Explained) outcome;
-      // PNG encoding is slow: on worker threads, in parallel, never on the event loop or the engine's thread.
-      vertx.executeBlocking(() -> ResultFiles.render(e), false)
+      // Never on the event loop or the engine's thread.
+      rendering.executeBlocking(() -> ResultFiles.render(e, clock), false)
           .onSuccess(rendered -> store(e, rendered, 0))
           .onFailure(failure -> answer(e.job(), error(e.job(), ErrorCodes.of(failure)), null, null));
     }
@@ -95,14 +108,14 @@ final class ResultWriterVerticle extends VerticleBase {
     CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0]))
         .thenCompose(ok -> {
           done[0] = completion(e, explained, (System.nanoTime() - start) / 1_000_000);
+          byte[] json = clock.time(Stage.COMPLETION_JSON, () -> CompletionJson.toBytes(done[0]));
           // Stored last: its presence tells a resumed backfill that every file of this request is there.
-          return store.put(ObjectKeys.forCompletion(prefix, model, job.request().id()), CompletionJson.toBytes(done[0]),
-              "application/json");
+          return store.put(ObjectKeys.forCompletion(prefix, model, job.request().id()), json, "application/json");
         })
         .whenComplete((ok, failure) -> context.runOnContext(v -> {
           if (failure == null) {
-            answer(job, done[0], rendered.thumbnail(),
-                explained.isEmpty() ? null : explained.get(0).files().get(OutputKind.OVERLAY_PNG));
+            clock.since(Stage.S3_PUT, start);
+            answer(job, done[0], rendered.thumbnail(), explained.isEmpty() ? null : overlayUri(explained.get(0)));
           } else if (ObjectStoreException.isUnavailable(failure)) {
             long delay = retry.delayMillis(round);
             log.warn("storage unavailable for {} (retry {} in {} ms): {}", job.request().id(), round + 1, delay,
@@ -112,6 +125,12 @@ final class ResultWriterVerticle extends VerticleBase {
             answer(job, error(job, ErrorCodes.of(failure)), null, null);
           }
         }));
+  }
+
+  /** The first explanation's overlay, PNG or JPEG, for the status page; null when none was asked for. */
+  private static String overlayUri(Completion.Explained explained) {
+    return explained.files().entrySet().stream().filter(f -> f.getKey().overlay()).map(Map.Entry::getValue)
+        .findFirst().orElse(null);
   }
 
   private Completion completion(Outcome.Explained e, List<Completion.Explained> explained, long storeMs) {

@@ -1,5 +1,6 @@
 package dev.l2caf.service;
 
+import dev.l2caf.pipeline.Stage;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,9 @@ public interface ServiceEvents {
 
   /** The consumer has partitions assigned. */
   void partitionsAssigned(boolean assigned);
+
+  /** One request's (or class's) time in one stage of the service path; see {@link Stage}. */
+  default void stageTimed(Stage stage, long nanos) {}
 
   /**
    * The summary of a finished request for the status page.

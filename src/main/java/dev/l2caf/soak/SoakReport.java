@@ -1,5 +1,8 @@
 package dev.l2caf.soak;
 
+import dev.l2caf.web.StatusSnapshot.StageTime;
+import java.util.List;
+
 /**
  * What a soak run measured.
  *
@@ -8,8 +11,12 @@ package dev.l2caf.soak;
  * @param p50Ms publish to completion, backlog included (all requests are published at once)
  * @param serviceP50Ms the completions' own total_ms: from the worker reading the record to its completion
  * @param maxHeapBytes the most heap found live after a collection (the process's, servers included)
+ * @param liveHeapAtStartBytes the live heap once the service was warm and the requests sent
+ * @param liveHeapAtEndBytes the live heap after the last completion (and a collection)
+ * @param stages where the worker's time went, per stage of the service path
  */
 public record SoakReport(
     int requests, int completed, int ok, int failed, int lost, int duplicates, double seconds,
     double requestsPerSecond, long p50Ms, long p95Ms, long p99Ms, long serviceP50Ms, long serviceP95Ms,
-    long serviceP99Ms, long maxHeapBytes, long maxResidentBytes) {}
+    long serviceP99Ms, long maxHeapBytes, long maxResidentBytes, long liveHeapAtStartBytes, long liveHeapAtEndBytes,
+    List<StageTime> stages) {}

@@ -1,9 +1,11 @@
 package dev.l2caf.web;
 
+import dev.l2caf.pipeline.Stage;
 import dev.l2caf.service.ServiceEvents;
 import dev.l2caf.web.StatusSnapshot.BatchSizeBucket;
 import dev.l2caf.web.StatusSnapshot.RecentError;
 import dev.l2caf.web.StatusSnapshot.RecentResult;
+import dev.l2caf.web.StatusSnapshot.StageTime;
 import dev.l2caf.web.StatusSnapshot.Requests;
 import dev.l2caf.web.StatusSnapshot.Throughput;
 import io.micrometer.core.instrument.Counter;
@@ -19,11 +21,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service's state for the status page, and its Micrometer meters. Thread-safe: the pipeline's
@@ -54,6 +58,7 @@ public final class StatusBoard implements ServiceEvents {
   private final DistributionSummary batchSizeSummary;
   private final Timer batchComputeTimer;
   private final Timer requestTimer;
+  private final Map<Stage, Timer> stageTimers = new EnumMap<>(Stage.class);
 
   // Read by gauges from the scraping thread, hence volatile rather than under the lock.
   private volatile int inFlight;
@@ -101,6 +106,16 @@ public final class StatusBoard implements ServiceEvents {
         .minimumExpectedValue(Duration.ofMillis(10))
         .maximumExpectedValue(Duration.ofMinutes(5))
         .register(registry);
+    for (Stage stage : Stage.values()) {
+      stageTimers.put(stage, Timer.builder("l2caf.stage.duration")
+          .description("Time of one stage of the service path, per request (engine stages: its share of the batch; "
+              + "rendering: per class)")
+          .tag("stage", stage.label())
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(30))
+          .register(registry));
+    }
     Gauge.builder("l2caf.requests.inflight", this, board -> board.inFlight)
         .description("Requests read but not yet committed")
         .strongReference(true)
@@ -176,6 +191,26 @@ public final class StatusBoard implements ServiceEvents {
   }
 
   @Override
+  public void stageTimed(Stage stage, long nanos) {
+    if (stage != null && nanos >= 0) {
+      stageTimers.get(stage).record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Where the time went since start, in {@link Stage} order; stages that never ran are left out. */
+  public List<StageTime> stageTimes() {
+    List<StageTime> times = new ArrayList<>();
+    stageTimers.forEach((stage, timer) -> {
+      long count = timer.count();
+      if (count > 0) {
+        times.add(new StageTime(stage.label(), count, timer.mean(TimeUnit.MILLISECONDS),
+            timer.totalTime(TimeUnit.MILLISECONDS)));
+      }
+    });
+    return times;
+  }
+
+  @Override
   public void inFlight(int count, boolean paused) {
     this.inFlight = count;
     this.paused = paused;
@@ -244,7 +279,7 @@ public final class StatusBoard implements ServiceEvents {
           new Requests(received, succeeded, failed),
           Throughput.of(completions.countWithin(now, 60), completions.countWithin(now, 300)),
           buckets, inFlight, paused, lagByPartition, modelReadyNow, assignedNow,
-          modelReadyNow && assignedNow, List.copyOf(recentResults), List.copyOf(recentErrors), null);
+          modelReadyNow && assignedNow, List.copyOf(recentResults), List.copyOf(recentErrors), stageTimes(), null);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.l2caf.web.StatusSnapshot.BatchSizeBucket;
 import dev.l2caf.web.StatusSnapshot.ModelCacheSummary;
 import dev.l2caf.web.StatusSnapshot.RecentError;
 import dev.l2caf.web.StatusSnapshot.RecentResult;
+import dev.l2caf.web.StatusSnapshot.StageTime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,6 +59,7 @@ final class StatusPage {
     batchSizes(html, status.batchSizes());
     consumerLag(html, status.lagByPartition());
     html.append("</div>\n");
+    stages(html, status.stages());
     recentResults(html, status.recentResults());
     recentErrors(html, status.recentErrors());
     html.append("</main>\n<script>").append(script).append("</script>\n</body>\n</html>\n");
@@ -157,6 +159,27 @@ final class StatusPage {
     lagByPartition.forEach((partition, lag) -> html
         .append("<tr><td class=\"mono\">").append(escape(partition))
         .append("</td><td class=\"num\">").append(count(lag)).append("</td></tr>\n"));
+    html.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  /** Where the time goes: each stage's runs, mean and share of all stages' time. */
+  private static void stages(StringBuilder html, List<StageTime> stages) {
+    html.append("<section>\n<h2>Where the time goes <span class=\"meta\">(per stage since start)</span></h2>\n");
+    if (stages.isEmpty()) {
+      html.append("<p class=\"empty\">Nothing measured yet.</p>\n</section>\n");
+      return;
+    }
+    double total = stages.stream().mapToDouble(StageTime::totalMs).sum();
+    html.append("<table>\n<thead><tr><th>Stage</th><th class=\"num\">Runs</th><th class=\"num\">Mean</th>")
+        .append("<th class=\"num\">Share</th></tr></thead>\n<tbody>\n");
+    for (StageTime stage : stages) {
+      html.append("<tr><td class=\"mono\">").append(escape(stage.stage()))
+          .append("</td><td class=\"num\">").append(count(stage.count()))
+          .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f ms", stage.meanMs()))
+          .append("</td><td class=\"num\">")
+          .append(String.format(Locale.ROOT, "%.0f%%", total > 0 ? 100 * stage.totalMs() / total : 0))
+          .append("</td></tr>\n");
+    }
     html.append("</tbody>\n</table>\n</section>\n");
   }
 

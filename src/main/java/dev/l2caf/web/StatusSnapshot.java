@@ -10,6 +10,7 @@ import java.util.Map;
  * What the service is doing at one instant, for the status page and {@code /api/status}. Every part
  * is immutable; lists run newest first, partitions in topic and partition order.
  *
+ * @param stages where the time went since start, per stage of the service path that ran at least once
  * @param modelCache the model cache, or null when the page has none to show
  */
 public record StatusSnapshot(
@@ -27,6 +28,7 @@ public record StatusSnapshot(
     boolean ready,
     List<RecentResult> recentResults,
     List<RecentError> recentErrors,
+    List<StageTime> stages,
     ModelCacheSummary modelCache) {
 
   public StatusSnapshot {
@@ -34,13 +36,14 @@ public record StatusSnapshot(
     lagByPartition = Collections.unmodifiableMap(new LinkedHashMap<>(lagByPartition));
     recentResults = List.copyOf(recentResults);
     recentErrors = List.copyOf(recentErrors);
+    stages = List.copyOf(stages);
   }
 
   /** This snapshot with the model cache's figures added. */
   public StatusSnapshot withModelCache(ModelCacheSummary cache) {
     return new StatusSnapshot(startedAt, takenAt, uptimeSeconds, requests, throughput, batchSizes,
         inFlight, paused, lagByPartition, modelReady, partitionsAssigned, ready, recentResults,
-        recentErrors, cache);
+        recentErrors, stages, cache);
   }
 
   /** Requests since start: accepted from Kafka, and ended ok or with an error. */
@@ -72,6 +75,13 @@ public record StatusSnapshot(
 
   /** A request that ended with an error; {@code id} is null for a record sent to the DLQ. */
   public record RecentError(String id, String code, String message, Instant time) {}
+
+  /**
+   * One stage of the service path since start: how often it ran, its mean and its total time.
+   *
+   * @param stage the stage's label ({@code decode}, {@code overlay_png}, {@code s3_put}, ...)
+   */
+  public record StageTime(String stage, long count, double meanMs, double totalMs) {}
 
   /** The model cache: loaded models and how often a lease found its model already loaded. */
   public record ModelCacheSummary(long entries, long hits, long misses, double hitRatio) {}

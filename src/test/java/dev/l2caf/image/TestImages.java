@@ -19,7 +19,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /** Builds test inputs in memory, so most tests need no fixture files. */
 public final class TestImages {
 
-  static final InputSpec MOBILENET =
+  public static final InputSpec MOBILENET =
       InputSpec.scaleOffset(224, 224, ChannelOrder.RGB, 1 / 127.5f, -1f);
 
   /** Stored-image corner colors used by the orientation tests. */

@@ -47,12 +47,22 @@ class RequestParserTest {
   }
 
   @Test
+  void inlineImagesMayHaveLineBreaks() {
+    byte[] bytes = new byte[300];
+    new java.util.Random(3).nextBytes(bytes);
+    String wrapped = Base64.getMimeEncoder().encodeToString(bytes).replace("\r\n", "\\r\\n");
+    String json = "{\"id\":\"x\",\"image\":{\"base64\":\"" + wrapped + "\"}}";
+    assertTrue(wrapped.contains("\\n"), "MIME base64 wraps at 76 characters");
+    assertArrayEquals(bytes, ((ImageSource.Inline) ((ParseResult.Accepted) parse(json)).request().image()).bytes());
+  }
+
+  @Test
   void inlineImagesAreDecodedWithinTheLimit() {
     byte[] bytes = {1, 2, 3, 4, 5};
     String json = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}}";
     ExplainRequest r = ((ParseResult.Accepted) parse(json)).request();
     assertArrayEquals(bytes, ((ImageSource.Inline) r.image()).bytes());
-    assertEquals(Set.of(OutputKind.values()), r.outputs(), "all outputs by default");
+    assertEquals(Set.of(OutputKind.RAW_JSON), r.outputs(), "the labels only by default, no pictures");
     String big = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(new byte[2000]) + "\"}}";
     assertEquals(ErrorCode.IMAGE_TOO_LARGE, ((ParseResult.Rejected) parse(big)).code());
   }

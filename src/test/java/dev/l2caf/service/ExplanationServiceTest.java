@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +84,11 @@ class ExplanationServiceTest {
   @Test
   void fiftyRequestsGiveFiftyOkCompletionsWithStoredResults() throws Exception {
     for (int i = 0; i < 50; i++) {
-      harness.send("e2e-" + i, request("e2e-" + i, SAMPLES.get(i % SAMPLES.size()), i % 2 == 1, i));
+      Map<String, Object> request = request("e2e-" + i, SAMPLES.get(i % SAMPLES.size()), i % 2 == 1, i);
+      if (i == 0) {
+        request.put("outputs", List.of("heatmap_png", "overlay_png", "overlay_jpg", "raw_json"));
+      }
+      harness.send("e2e-" + i, request);
     }
     Map<String, JsonNode> byId = completionsById(50 + 0);
     Set<String> ids = new HashSet<>();
@@ -111,9 +116,22 @@ class ExplanationServiceTest {
     assertTrue(batchedMoreThanOne > 0, "a burst is batched: " + status.get("batchSizes"));
     assertTrue(status.get("ready").asBoolean());
 
-    // The stored files are real PNGs at the image's size, and the raw grid is the engine's.
+    // Every stage of the service path was timed; those every request passes, once per request at least.
+    Map<String, Long> runs = new HashMap<>();
+    status.get("stages").forEach(stage -> runs.put(stage.get("stage").asText(), stage.get("count").asLong()));
+    for (String everyRequest : List.of("decode", "forward", "solve", "boxes", "raw_json", "s3_put", "publish")) {
+      assertTrue(runs.get(everyRequest) >= 50, everyRequest + ": " + runs);
+    }
+    assertEquals(Set.of("fetch", "decode", "forward", "solve", "boxes", "heatmap_png", "overlay_png", "overlay_jpg",
+        "raw_json", "thumbnail", "completion_json", "s3_put", "publish"), runs.keySet(), runs.toString());
+
+    // Without outputs a request gets the labels only: the raw grid (and the box, in the completion).
+    assertEquals(Set.of("raw_json"), fieldNames(byId.get("e2e-1").get("explanations").get(0).get("files")));
+    assertTrue(byId.get("e2e-1").get("explanations").get(0).get("box").isArray());
+
+    // The stored pictures are real PNGs and JPEGs at the image's size, and the raw grid is the engine's.
     JsonNode dog = byId.get("e2e-0").get("explanations").get(0);
-    for (String kind : List.of("heatmap_png", "overlay_png")) {
+    for (String kind : List.of("heatmap_png", "overlay_png", "overlay_jpg")) {
       byte[] png = store.get(S3Uri.parse(dog.get("files").get(kind).asText())).get(30, TimeUnit.SECONDS);
       BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
       assertEquals(768, image.getWidth());
@@ -132,6 +150,12 @@ class ExplanationServiceTest {
     }
     String expectedKey = "s3://l2caf/results/" + TestAssets.MODEL_NAME + "/e2e-0/" + expected.classId() + "/heatmap.json";
     assertEquals(expectedKey, dog.get("files").get("raw_json").asText());
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> names = new HashSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test
@@ -169,6 +193,7 @@ class ExplanationServiceTest {
       }
     }
     assertTrue(metrics.contains("l2caf_requests_received_total"), "pipeline counters exported");
+    assertTrue(metrics.contains("l2caf_stage_duration_seconds_bucket{stage=\"decode\""), "stage histograms exported");
     assertTrue(metrics.contains("vertx_"), "Vert.x metrics exported");
   }
 

@@ -1,0 +1,88 @@
+package dev.l2caf.image;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * A small PNG encoder for 8-bit gray and RGB pictures: every row with the Sub filter, then zlib's
+ * native deflate at a fast level. ImageIO's writer chooses a filter per row by trying all five in Java
+ * and, at the quality the service used, stored the result uncompressed; this one is several times
+ * faster for files of about the same size (measured in the service README).
+ */
+public final class PngEncoder {
+  /** zlib level 1: on photo overlays within a few percent of level 6's size at a fraction of its time. */
+  public static final int DEFAULT_LEVEL = Deflater.BEST_SPEED;
+
+  private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final int COLOR_GRAY = 0;
+  private static final int COLOR_RGB = 2;
+  private static final byte FILTER_SUB = 1;
+
+  private PngEncoder() {}
+
+  public static byte[] rgb(RgbImage image) {
+    return encode(image.width(), image.height(), 3, image.rgb(), DEFAULT_LEVEL);
+  }
+
+  /** @param levels {@code width * height} gray levels, row-major */
+  public static byte[] gray(int width, int height, byte[] levels) {
+    return encode(width, height, 1, levels, DEFAULT_LEVEL);
+  }
+
+  static byte[] encode(int width, int height, int channels, byte[] pixels, int level) {
+    int stride = width * channels;
+    if (width <= 0 || height <= 0 || pixels.length != (long) stride * height) {
+      throw new IllegalArgumentException("expected " + (long) stride * height + " bytes for " + width + "x" + height
+          + "x" + channels + ", got " + pixels.length);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(pixels.length / 2 + 1024);
+    out.writeBytes(SIGNATURE);
+    ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height)
+        .put((byte) 8).put((byte) (channels == 1 ? COLOR_GRAY : COLOR_RGB)).put((byte) 0).put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", header.array(), 13);
+    Deflater deflater = new Deflater(level);
+    try {
+      byte[] row = new byte[stride + 1];
+      byte[] compressed = new byte[Math.max(64 * 1024, stride + 1)];
+      ByteArrayOutputStream data = new ByteArrayOutputStream(pixels.length / 2 + 1024);
+      row[0] = FILTER_SUB;
+      for (int y = 0; y < height; y++) {
+        int start = y * stride;
+        // Sub: each byte minus the same channel of the pixel to its left, which photos make small.
+        for (int i = 0; i < channels; i++) {
+          row[1 + i] = pixels[start + i];
+        }
+        for (int i = channels; i < stride; i++) {
+          row[1 + i] = (byte) (pixels[start + i] - pixels[start + i - channels]);
+        }
+        deflater.setInput(row);
+        while (!deflater.needsInput()) {
+          data.write(compressed, 0, deflater.deflate(compressed));
+        }
+      }
+      deflater.finish();
+      while (!deflater.finished()) {
+        data.write(compressed, 0, deflater.deflate(compressed));
+      }
+      byte[] idat = data.toByteArray();
+      chunk(out, "IDAT", idat, idat.length);
+    } finally {
+      deflater.end();
+    }
+    chunk(out, "IEND", new byte[0], 0);
+    return out.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
+    byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    CRC32 crc = new CRC32();
+    crc.update(typeBytes);
+    crc.update(data, 0, length);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(length).array());
+    out.writeBytes(typeBytes);
+    out.write(data, 0, length);
+    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+}
