@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", paramLabel = "S", defaultValue = "3", description = "Minimum time per row after warm-up (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--slow-layer", paramLabel = "NAME", defaultValue = "conv11", description = "Layer of the slow row (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--slow-layer", paramLabel = "NAME", defaultValue = "expand14", description = "Layer of the slow row (default: ${DEFAULT-VALUE}).")
   String slowLayer;
 
   @Option(names = "--no-e2e", description = "Skip the service-path rows (they start Kafka and S3 here).")

@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
         "  explain samples/dog.jpg                          top-1 class, exact solver, files in ./l2caf-out/dog/",
         "  explain samples/dog.jpg --class 251 --class 444  two chosen classes",
         "  explain samples/ --top-k 3 --json > out.jsonl     every image of a folder, one JSON object per line",
-        "  explain samples/dog.jpg --layer conv11            slow mode at a 14x14 layer (iterative)",
+        "  explain samples/dog.jpg --layer expand14          slow mode at a 14x14 layer (iterative)",
         "  explain samples/dog.jpg --variant class-oblivious keep the whole output instead of one class",
         "  explain samples/dog.jpg --method gradcam         a baseline, with the same outputs",
         "", "Exit status: 0 all explained, 1 some images failed (each reported), 2 bad options or model."})
@@ -69,7 +69,7 @@ final class ExplainCommand implements Callable<Integer> {
   ModelOptions modelOptions;
 
   @Option(names = "--layer", paramLabel = "NAME", defaultValue = "last",
-      description = "Layer to filter: a name from model.yaml (last, conv11, conv7, ...) or a tensor name (default: ${DEFAULT-VALUE}).")
+      description = "Layer to filter: a name from model.yaml (last, expand14, block13, ...) or a tensor name (default: ${DEFAULT-VALUE}).")
   String layer;
 
   @Option(names = "--mode", paramLabel = "fast|slow",

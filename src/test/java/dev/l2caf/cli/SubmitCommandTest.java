@@ -73,7 +73,7 @@ class SubmitCommandTest {
         "AWS_ACCESS_KEY_ID", ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY", SECRET,
         "L2CAF_KAFKA_GROUP_ID", "submit-test-" + UUID.randomUUID(),
-        "L2CAF_HTTP_PORT", "0"));
+        "L2CAF_HTTP_PORT", "0")).withModelStore(TestAssets.MODEL_STORE);
     runner = ServiceRunner.start(config);
     store = ObjectStore.create(config.s3());
   }

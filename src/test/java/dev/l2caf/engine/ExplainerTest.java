@@ -59,7 +59,7 @@ class ExplainerTest {
 
   @Test
   void slowModeIsTheDefaultAwayFromTheLastLayer() {
-    ExplainOptions options = ExplainOptions.defaults().withLayer("conv11").withUnroll(25);
+    ExplainOptions options = ExplainOptions.defaults().withLayer("expand14").withUnroll(25);
     Explainer.Plan plan = Explainer.plan(MODEL, options);
     assertEquals(Mode.SLOW, plan.mode());
   }
@@ -72,13 +72,13 @@ class ExplainerTest {
     assertEquals(ExplainException.Code.UNKNOWN_CLASS, unknownClass.code());
     assertTrue(unknownClass.getMessage().contains("1001"));
     ExplainException fastElsewhere = assertThrows(ExplainException.class,
-        () -> Explainer.plan(MODEL, ExplainOptions.defaults().withLayer("conv7").withMode(Mode.FAST)));
+        () -> Explainer.plan(MODEL, ExplainOptions.defaults().withLayer("block12").withMode(Mode.FAST)));
     assertEquals(ExplainException.Code.INVALID_OPTION, fastElsewhere.code());
     ExplainException exactOblivious = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
         ExplainOptions.defaults().withSolver(SolverKind.EXACT).withVariant(Variant.CLASS_OBLIVIOUS)));
     assertEquals(ExplainException.Code.INVALID_OPTION, exactOblivious.code());
     ExplainException exactNonLinear = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
-        ExplainOptions.defaults().withSolver(SolverKind.EXACT).withLayer("conv11")));
+        ExplainOptions.defaults().withSolver(SolverKind.EXACT).withLayer("expand14")));
     assertTrue(exactNonLinear.getMessage().contains("Relu6"), exactNonLinear.getMessage());
   }
 }

@@ -19,8 +19,17 @@ import org.tensorflow.Result;
 class BaselineTest {
   private static final LoadedModel MODEL = TestAssets.model();
   private static final String LAST = MODEL.layerTensor("last");
-  /** The classifier's 1x1 conv weights [1, 1, 512, 1001], as the graph dequantizes them. */
-  private static final String CLASSIFIER_WEIGHTS = "MobilenetV1/Logits/Conv2d_1c_1x1/weights/read/_1__cf__1";
+  /** The classifier's 1x1 conv weights [1, 1, C, 1001]: the filter of the one Conv2D whose output has 1001 channels. */
+  private static final String CLASSIFIER_WEIGHTS = classifierWeights();
+
+  private static String classifierWeights() {
+    return MODEL.graph().toGraphDef().getNodeList().stream()
+        .filter(n -> n.getOp().equals("Conv2D"))
+        .filter(n -> MODEL.graph().outputOrThrow(n.getName()).shape().get(3) == MODEL.numClasses())
+        .map(n -> n.getInput(1)).reduce((a, b) -> {
+          throw new AssertionError("two classifier convolutions: " + a + ", " + b);
+        }).orElseThrow();
+  }
 
   private static FilterProblem problem(Forward f, int[] classes) {
     float[][] objectives = new float[classes.length][];
@@ -77,9 +86,9 @@ class BaselineTest {
 
   @Test
   void gradCamWorksAtAnyLayerAndCamNeedsALinearHead() {
-    String conv11 = MODEL.layerTensor("conv11");
-    Forward f = MODEL.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), conv11);
-    FilterProblem p = new FilterProblem(MODEL.head(conv11), f.features(),
+    String middle = MODEL.layerTensor("expand14");
+    Forward f = MODEL.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), middle);
+    FilterProblem p = new FilterProblem(MODEL.head(middle), f.features(),
         new float[][] {Variant.CLASS_SPECIFIC.objective(251, f.logits()[0])}, Variant.CLASS_SPECIFIC,
         FilterType.L2NORM, 0);
     FilterSolution g = new GradCamSolver().solve(MODEL, p).get(0);
@@ -87,7 +96,7 @@ class BaselineTest {
     for (float v : g.heatmap()) {
       assertTrue(v >= 0 && Float.isFinite(v));
     }
-    assertTrue(!CamSolver.applies(MODEL.head(conv11)));
+    assertTrue(!CamSolver.applies(MODEL.head(middle)));
   }
 
   @Test

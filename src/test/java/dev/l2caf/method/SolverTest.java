@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SolverTest {
   private static final LoadedModel MODEL = TestAssets.model();
   private static final String LAST = MODEL.layerTensor("last");
-  private static final String CONV11 = MODEL.layerTensor("conv11");
+  private static final String MIDDLE = MODEL.layerTensor("expand14");
   private static final IterativeSolver FAST = new IterativeSolver(AdamSettings.reference(Mode.FAST.tolerance()));
 
   private static Forward forward(String layer, String... images) {
@@ -143,10 +143,10 @@ class SolverTest {
 
   @Test
   void slowModeAtA14x14LayerEndsBelowUniformAndStartingLoss() {
-    Forward f = forward(CONV11, "dog.jpg");
+    Forward f = forward(MIDDLE, "dog.jpg");
     assertEquals(14, f.features().height());
-    FilterProblem p = problem(CONV11, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
-    assertTrue(!p.head().isAffine(), "the head after conv11 has ReLUs");
+    FilterProblem p = problem(MIDDLE, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    assertTrue(!p.head().isAffine(), "the head after expand14 has ReLUs");
     FilterSolution s = new IterativeSolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL, p).get(0);
     assertEquals(14 * 14, s.heatmap().length);
     float uniform = FilterLoss.evaluate(MODEL, p, uniform(p))[0];
@@ -183,7 +183,7 @@ class SolverTest {
   @Test
   void softmaxAndGaussFiltersGiveFiniteHeatmapsOfTheLayersShape() {
     Forward f = forward(LAST, "dog.jpg");
-    Forward f11 = forward(CONV11, "dog.jpg");
+    Forward f11 = forward(MIDDLE, "dog.jpg");
     for (FilterType type : List.of(FilterType.SOFTMAX, FilterType.GAUSS)) {
       FilterSolution s = FAST.solve(MODEL,
           problem(LAST, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, type)).get(0);
@@ -191,7 +191,7 @@ class SolverTest {
     }
     // Gauss generalized beyond the reference's fixed 7x7.
     FilterSolution g = new IterativeSolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL,
-        problem(CONV11, f11, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.GAUSS)).get(0);
+        problem(MIDDLE, f11, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.GAUSS)).get(0);
     assertHeatmap(g, 14, 14);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.l2caf.TestAssets;
 import dev.l2caf.config.ServiceConfig;
 import dev.l2caf.embedded.EmbeddedKafka;
 import dev.l2caf.embedded.EmbeddedS3;
@@ -53,7 +54,7 @@ class BrokerRestartTest {
           "L2CAF_S3_ENDPOINT", s3.endpoint().toString(),
           "L2CAF_HTTP_PORT", "0",
           "AWS_ACCESS_KEY_ID", "restart",
-          "AWS_SECRET_ACCESS_KEY", "restart-secret-value"));
+          "AWS_SECRET_ACCESS_KEY", "restart-secret-value")).withModelStore(TestAssets.MODEL_STORE);
       String image = Base64.getEncoder().encodeToString(TestImages.jpeg(TestImages.quadrants(96, 64)));
       try (ServiceRunner runner = ServiceRunner.start(config)) {
         try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {

@@ -62,7 +62,7 @@ class S3OutageTest {
           "L2CAF_S3_RETRY_MAX_DELAY_MS", "1000",
           "L2CAF_HTTP_PORT", "0",
           "AWS_ACCESS_KEY_ID", key,
-          "AWS_SECRET_ACCESS_KEY", secret));
+          "AWS_SECRET_ACCESS_KEY", secret)).withModelStore(TestAssets.MODEL_STORE);
       try (ObjectStore store = ObjectStore.create(config.s3())) {
         for (String name : SAMPLES) {
           store.put("inputs/" + name, TestAssets.sampleBytes(name), "image/jpeg").get(30, TimeUnit.SECONDS);
