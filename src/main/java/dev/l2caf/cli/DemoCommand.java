@@ -1,6 +1,7 @@
 package dev.l2caf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.config.ServiceConfig;
 import dev.l2caf.embedded.EmbeddedStack;
 import dev.l2caf.service.ServiceRunner;
@@ -93,8 +94,11 @@ final class DemoCommand implements Callable<Integer> {
       try (ServiceRunner runner = ServiceRunner.start(config)) {
         out.println("worker ready; status page: " + runner.statusUrl());
         out.flush();
+        // The demo is for people: ask for overlays (a backfill's default is the raw grid and the box).
+        ObjectNode fields = new ObjectMapper().createObjectNode();
+        fields.putArray("outputs").add("overlay_png").add("raw_json");
         List<String> failed = SubmitCommand.run(config, List.of(samples.toString()), null,
-            new ObjectMapper().createObjectNode(), false, true, Duration.ofMinutes(10), out, err);
+            fields, false, true, Duration.ofMinutes(10), out, err);
         printFiles(out, objects.resolve(bucket).resolve(config.s3().prefix()));
         out.println("status page: " + runner.statusUrl());
         out.flush();

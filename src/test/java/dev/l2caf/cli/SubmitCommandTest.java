@@ -136,6 +136,16 @@ class SubmitCommandTest {
     return Base64.getEncoder().encodeToString(TestAssets.sampleBytes(sample));
   }
 
+  /** The model's top-1 label for a sample, computed here from its logits. */
+  private static String topLabel(String sample) {
+    float[] logits = TestAssets.model().logits(List.of(TestAssets.sample(sample).modelInput()))[0];
+    int best = 0;
+    for (int k = 1; k < logits.length; k++) {
+      best = logits[k] > logits[best] ? k : best;
+    }
+    return TestAssets.model().labels().name(best).split(",")[0]; // the table shortens long labels
+  }
+
   @Test
   void aLocalFolderIsUploadedExplainedAndSkippedWhenResumed() throws Exception {
     Path folder = Files.createDirectories(temp.resolve("photos"));
@@ -144,14 +154,17 @@ class SubmitCommandTest {
     }
     Files.writeString(folder.resolve("notes.txt"), "not an image");
 
-    Run first = submit(List.of(folder.toString()), null, JSON.createObjectNode(), false);
+    // Pictures are asked for: the service's default is the raw grid only.
+    ObjectNode withOverlays = JSON.createObjectNode();
+    withOverlays.putArray("outputs").add("overlay_png").add("raw_json");
+    Run first = submit(List.of(folder.toString()), null, withOverlays, false);
 
     assertEquals(List.of(), first.bad(), first.toString());
     assertTrue(first.out().contains("published 3 requests to l2caf.requests"), first.toString());
     assertTrue(first.out().contains("3 submitted: 3 ok, 0 failed, 0 without a completion yet"), first.toString());
     assertTrue(first.out().contains("latency (request read to completion): p50 "), first.toString());
     assertTrue(first.err().contains("(uploading local images)"), first.toString());
-    assertRow(first, "dog.jpg", "ok", "Siberian husky");
+    assertRow(first, "dog.jpg", "ok", topLabel("dog.jpg"));
     assertRow(first, "eagle.jpg", "ok", "");
     assertRow(first, "giraffe.jpg", "ok", "");
     assertTrue(first.out().contains("s3://l2caf/results/" + MODEL + "/dog.jpg/"), "overlay URIs: " + first);
