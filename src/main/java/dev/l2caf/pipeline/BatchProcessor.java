@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one batch of jobs that share a {@link BatchKey} through the engine, on the calling thread. A job
- * that fails (bad image, unknown class) is answered alone; the rest of the batch goes on.
+ * that fails (bad image, unknown class, or an input on which TensorFlow fails the whole batch) is answered
+ * alone; the rest of the batch goes on.
  */
 public final class BatchProcessor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
@@ -88,28 +89,45 @@ public final class BatchProcessor implements AutoCloseable {
         }
       }
       if (!ready.isEmpty()) {
-        long start = System.nanoTime();
-        List<ImageExplanation> results;
-        try {
-          results = Explainer.explain(model, images, ready.stream().map(j -> j.request().options()).toList());
-        } catch (RuntimeException e) {
-          log.warn("batch of {} failed in the engine: {}", ready.size(), e.toString());
-          RequestError error = ErrorCodes.of(e);
-          ready.forEach(j -> outcomes.add(new Outcome.Failed(j, error)));
-          return outcomes;
-        }
-        long computeNanos = (System.nanoTime() - start) / ready.size();
-        for (int i = 0; i < ready.size(); i++) {
-          recordEngineStages(results.get(i).timingsMs(), clock);
-          // Only the original travels on (for overlays): the model input is not needed any more.
-          outcomes.add(new Outcome.Explained(ready.get(i), results.get(i), images.get(i).original(), computeNanos));
-        }
+        explainIsolatingFailures(model, ready, images, outcomes, clock);
       }
     } catch (ModelException e) {
       RequestError error = ErrorCodes.of(e);
       jobs.forEach(j -> outcomes.add(new Outcome.Failed(j, error)));
     }
     return outcomes;
+  }
+
+  /**
+   * Explains a batch. When the engine fails on it, each half is retried on its own, down to single jobs: an
+   * input that fails TensorFlow for its whole batch (a poison pill) then fails alone, as MODEL_ERROR, and its
+   * batch-mates are explained. One culprit costs about 2 log2(n) extra runs; a model that fails on every input
+   * costs 2n - 1 runs in all before each job gets its error.
+   */
+  private static void explainIsolatingFailures(LoadedModel model, List<Job> jobs, List<PreparedImage> images,
+      List<Outcome> outcomes, StageClock clock) {
+    long start = System.nanoTime();
+    List<ImageExplanation> results;
+    try {
+      results = Explainer.explain(model, images, jobs.stream().map(j -> j.request().options()).toList());
+    } catch (RuntimeException e) {
+      if (jobs.size() == 1) {
+        log.warn("request {} failed in the engine: {}", jobs.get(0).request().id(), e.toString());
+        outcomes.add(new Outcome.Failed(jobs.get(0), ErrorCodes.of(e)));
+        return;
+      }
+      log.warn("batch of {} failed in the engine, retrying its halves apart: {}", jobs.size(), e.toString());
+      int half = jobs.size() / 2;
+      explainIsolatingFailures(model, jobs.subList(0, half), images.subList(0, half), outcomes, clock);
+      explainIsolatingFailures(model, jobs.subList(half, jobs.size()), images.subList(half, images.size()), outcomes, clock);
+      return;
+    }
+    long computeNanos = (System.nanoTime() - start) / jobs.size();
+    for (int i = 0; i < jobs.size(); i++) {
+      recordEngineStages(results.get(i).timingsMs(), clock);
+      // Only the original travels on (for overlays): the model input is not needed any more.
+      outcomes.add(new Outcome.Explained(jobs.get(i), results.get(i), images.get(i).original(), computeNanos));
+    }
   }
 
   private static void recordEngineStages(Map<String, Double> timingsMs, StageClock clock) {

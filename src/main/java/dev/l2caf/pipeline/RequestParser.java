@@ -1,6 +1,11 @@
 package dev.l2caf.pipeline;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,13 +28,23 @@ import java.util.regex.Pattern;
 
 /**
  * Reads request records (JSON, see docs/schema/request.schema.json) into validated requests. Validation is
- * strict (unknown fields are errors) so that a typo is reported instead of silently ignored.
+ * strict (unknown fields and duplicate keys are errors) so that a typo is reported instead of silently ignored,
+ * and no two JSON parsers can read one record as two different requests.
  */
 public final class RequestParser {
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Set<String> FIELDS = Set.of("id", "image", "model", "layer", "mode", "solver", "variant",
       "classes", "top_k", "filter", "seed", "outputs", "metadata", "method");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Jackson's own defaults, fixed here so that a library upgrade cannot change what a request may be. */
+  public static final int MAX_NESTING_DEPTH = 1000;
+  public static final int MAX_STRING_LENGTH = 20_000_000;
+  private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+      .maxNestingDepth(MAX_NESTING_DEPTH).maxStringLength(MAX_STRING_LENGTH).build();
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(CONSTRAINTS).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  /** Only to find the id of a record refused for a duplicate key, so that the refusal can be answered. */
+  private static final ObjectMapper LENIENT = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(CONSTRAINTS).build());
 
   /** Limits a request must respect. */
   public record Limits(long maxImageBytes, int maxClassesPerRequest) {}
@@ -44,6 +59,9 @@ public final class RequestParser {
     JsonNode root;
     try {
       root = value == null ? null : JSON.readTree(value);
+    } catch (StreamReadException e) {
+      String duplicate = duplicateKey(e);
+      return duplicate == null ? new ParseResult.DeadLetter("not JSON: " + firstLine(e)) : refuseDuplicate(value, duplicate);
     } catch (IOException e) {
       return new ParseResult.DeadLetter("not JSON: " + firstLine(e));
     }
@@ -60,6 +78,38 @@ public final class RequestParser {
     } catch (RequestError e) {
       return new ParseResult.Rejected(id.asText(), e.code(), e.getMessage(), metadata);
     }
+  }
+
+  /** The JSON pointer of the key Jackson's duplicate detection stopped at, or null for any other error. */
+  private static String duplicateKey(StreamReadException e) {
+    boolean duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
+    JsonParser parser = e.getProcessor();
+    return duplicate && parser != null ? parser.getParsingContext().pathAsPointer().toString() : null;
+  }
+
+  /**
+   * A duplicate top-level id makes the record unattributable (each reader may pick another id): dead letter.
+   * Any other duplicate is an error answered to the (then unambiguous) id.
+   */
+  private static ParseResult refuseDuplicate(byte[] value, String pointer) {
+    if (pointer.equals("/id")) {
+      return new ParseResult.DeadLetter("duplicate key 'id': the record cannot be attributed to one request");
+    }
+    JsonNode root;
+    try {
+      root = LENIENT.readTree(value);
+    } catch (IOException e) {
+      return new ParseResult.DeadLetter("not JSON: " + firstLine(e));
+    }
+    JsonNode id = root.get("id");
+    if (id == null || !id.isTextual() || !validId(id.asText())) {
+      return new ParseResult.DeadLetter("duplicate key at " + pointer + " and no valid id");
+    }
+    // Metadata holding the duplicate is as ambiguous as the key: echo it only when it is not.
+    ObjectNode metadata = root.get("metadata") instanceof ObjectNode m && !pointer.startsWith("/metadata/") ? m : null;
+    String key = pointer.substring(pointer.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+    return new ParseResult.Rejected(id.asText(), ErrorCode.INVALID_REQUEST,
+        "duplicate key '" + key + "' at " + pointer, metadata);
   }
 
   public static boolean validId(String id) {

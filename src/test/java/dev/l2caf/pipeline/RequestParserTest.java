@@ -76,10 +76,13 @@ class RequestParserTest {
       "id climbing up                | {\"id\":\"../x\",\"image\":{\"uri\":\"s3://bkt/k\"}}",
       "id of two dots                | {\"id\":\"..\",\"image\":{\"uri\":\"s3://bkt/k\"}}",
       "numeric id                    | {\"id\":12,\"image\":{\"uri\":\"s3://bkt/k\"}}",
-      "empty id                      | {\"id\":\"\",\"image\":{\"uri\":\"s3://bkt/k\"}}"})
+      "empty id                      | {\"id\":\"\",\"image\":{\"uri\":\"s3://bkt/k\"}}",
+      "two ids                       | {\"id\":\"a\",\"image\":{\"uri\":\"s3://bkt/k\"},\"id\":\"b\"}",
+      "the same id twice             | {\"id\":\"a\",\"id\":\"a\",\"image\":{\"uri\":\"s3://bkt/k\"}}",
+      "duplicate key and no id       | {\"image\":{\"uri\":\"s3://bkt/k\",\"uri\":\"s3://bkt/j\"}}"})
   void recordsWithoutAValidIdGoToTheDeadLetterTopic(String name, String json) {
     assertInstanceOf(ParseResult.DeadLetter.class, parse(json), name);
-    if (json.startsWith("{")) {
+    if (json.startsWith("{") && !name.contains("id")) {
       assertTrue(!Schemas.check(Schemas.REQUEST, json).getValid(), "the schema refuses it too: " + name);
     }
   }
@@ -90,6 +93,41 @@ class RequestParserTest {
     assertInstanceOf(ParseResult.DeadLetter.class, parse("{\"id\":\"" + id + "\",\"image\":{\"uri\":\"s3://bkt/k\"}}"));
     assertInstanceOf(ParseResult.Accepted.class,
         parse("{\"id\":\"" + "a".repeat(128) + "\",\"image\":{\"uri\":\"s3://bkt/k\"}}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "image.uri twice     | /image/uri         | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\",\"uri\":\"s3://bkt/j\"}}",
+      "top_k twice         | /top_k             | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"top_k\":1,\"top_k\":2,\"metadata\":{\"b\":7}}",
+      "metadata key twice  | /metadata/note     | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"metadata\":{\"note\":1,\"note\":2}}",
+      "id twice, nested    | /metadata/a/id     | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"metadata\":{\"a\":{\"id\":1,\"id\":2}}}",
+      "before the id       | /image/base64      | {\"image\":{\"base64\":\"AA==\",\"base64\":\"AQ==\"},\"id\":\"x\"}"})
+  void duplicateKeysAreInvalidRequestsNamingTheKey(String name, String pointer, String json) {
+    ParseResult.Rejected rejected = assertInstanceOf(ParseResult.Rejected.class, parse(json), name);
+    assertEquals(ErrorCode.INVALID_REQUEST, rejected.code(), name);
+    assertEquals("x", rejected.id());
+    String key = pointer.substring(pointer.lastIndexOf('/') + 1);
+    assertEquals("duplicate key '" + key + "' at " + pointer, rejected.message(), name);
+    assertEquals(json.contains("metadata") && !pointer.startsWith("/metadata/"), rejected.metadata() != null,
+        "metadata is echoed unless it holds the duplicate");
+  }
+
+  @Test
+  void nestingDepthAndStringLengthHaveLimits() {
+    String request = "{\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"metadata\":%s}";
+    // The request object is depth 1, so metadata may nest MAX_NESTING_DEPTH - 1 levels.
+    int metadataDepth = RequestParser.MAX_NESTING_DEPTH - 1;
+    String deepest = "{\"a\":".repeat(metadataDepth - 1) + "{}" + "}".repeat(metadataDepth - 1);
+    assertInstanceOf(ParseResult.Accepted.class, parse(request.formatted(deepest)));
+    String tooDeep = "{\"a\":".repeat(metadataDepth) + "{}" + "}".repeat(metadataDepth);
+    ParseResult.DeadLetter deep = assertInstanceOf(ParseResult.DeadLetter.class, parse(request.formatted(tooDeep)));
+    assertTrue(deep.reason().contains("nesting depth"), deep.reason());
+
+    String longest = "\"" + "a".repeat(RequestParser.MAX_STRING_LENGTH) + "\"";
+    assertInstanceOf(ParseResult.Accepted.class, parse(request.formatted("{\"note\":" + longest + "}")));
+    String tooLong = "{\"note\":\"a" + longest.substring(1) + "}";
+    ParseResult.DeadLetter string = assertInstanceOf(ParseResult.DeadLetter.class, parse(request.formatted(tooLong)));
+    assertTrue(string.reason().contains("String value length"), string.reason());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -78,6 +78,11 @@ class BadInputCorpusTest {
     CASES.add(new Case("id-climbing", "{\"id\":\"../x\",\"image\":{\"uri\":\"s3://l2caf/inputs/dog.jpg\"}}".getBytes(), "DLQ"));
     CASES.add(new Case("id-with-slash", "{\"id\":\"a/b\",\"image\":{\"uri\":\"s3://l2caf/inputs/dog.jpg\"}}".getBytes(), "DLQ"));
     CASES.add(new Case("id-200-chars", ("{\"id\":\"" + "x".repeat(200) + "\",\"image\":{\"base64\":\"AA==\"}}").getBytes(), "DLQ"));
+    CASES.add(new Case("two-ids", "{\"id\":\"two-ids-a\",\"image\":{\"uri\":\"s3://l2caf/inputs/dog.jpg\"},\"id\":\"two-ids-b\"}".getBytes(), "DLQ"));
+    CASES.add(new Case("nesting-1000-deep", ("{\"id\":\"nesting-1000-deep\",\"image\":{\"uri\":\"s3://l2caf/inputs/dog.jpg\"},\"metadata\":"
+        + "[".repeat(1000) + "]".repeat(1000) + "}").getBytes(), "DLQ"));
+    CASES.add(new Case("duplicate-key", "{\"id\":\"duplicate-key\",\"image\":{\"uri\":\"s3://l2caf/inputs/dog.jpg\"},\"top_k\":1,\"top_k\":3}".getBytes(), "INVALID_REQUEST"));
+    CASES.add(new Case("duplicate-uri", "{\"id\":\"duplicate-uri\",\"image\":{\"uri\":\"s3://l2caf/inputs/dog.jpg\",\"uri\":\"s3://l2caf/inputs/nothing-here.jpg\"}}".getBytes(), "INVALID_REQUEST"));
     CASES.add(request("unknown-field", dog(Map.of("colour", "blue")), "INVALID_REQUEST"));
     CASES.add(request("wrong-type", dog(Map.of("top_k", "three")), "INVALID_REQUEST"));
     CASES.add(request("invalid-base64", Map.of("image", Map.of("base64", "@@not base64@@")), "INVALID_REQUEST"));
