@@ -12,6 +12,7 @@ import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.method.SolverKind;
 import dev.l2caf.model.LoadedModel;
+import dev.l2caf.model.ModelManifest;
 import dev.l2caf.model.ModelCache;
 import dev.l2caf.soak.EndToEnd;
 import java.io.IOException;
@@ -64,7 +65,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", paramLabel = "S", defaultValue = "3", description = "Minimum time per row after warm-up (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--slow-layer", paramLabel = "NAME", defaultValue = "expand14", description = "Layer of the slow row (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--slow-layer", paramLabel = "NAME", description = "Layer of the slow row (default: the model's first named 14x14 layer, e.g. block12 on"
+      + " mobilenet-v2-100-224, conv11 on mobilenet-v1-050-224).")
   String slowLayer;
 
   @Option(names = "--no-e2e", description = "Skip the service-path rows (they start Kafka and S3 here).")
@@ -116,7 +118,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       ExplainOptions exact = ExplainOptions.defaults().withSolver(SolverKind.EXACT);
       ExplainOptions iterative = ExplainOptions.defaults().withSolver(SolverKind.ITERATIVE);
-      ExplainOptions slow = ExplainOptions.defaults().withLayer(slowLayer).withSolver(SolverKind.ITERATIVE);
+      ExplainOptions slow = ExplainOptions.defaults().withLayer(slowLayer != null ? slowLayer : middleLayer(loaded))
+          .withSolver(SolverKind.ITERATIVE);
       for (int size : new int[] {1, batch}) {
         List<PreparedImage> inputs = cycle(decoded, size);
         double classify = measure(size, () -> {
@@ -139,6 +142,19 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The service path in this process, one row per outputs choice, on one embedded stack. */
+  /** The first named layer (by name) whose map is twice the last layer's height: slow mode's usual place. */
+  private static String middleLayer(LoadedModel model) {
+    long lastHeight = height(model, model.layerTensor(ModelManifest.LAST_LAYER));
+    return model.layers().keySet().stream().sorted()
+        .filter(layer -> height(model, model.layerTensor(layer)) == 2 * lastHeight).findFirst()
+        .orElseThrow(() -> new ErrorHandler.UsageException("model " + model.name() + " names no layer of twice the"
+            + " last layer's height; choose one with --slow-layer"));
+  }
+
+  private static long height(LoadedModel model, String tensor) {
+    return model.graph().outputOrThrow(tensor).shape().get(1);
+  }
+
   private List<Row> e2eRows(List<byte[]> photos, double classify) {
     List<Row> rows = new ArrayList<>();
     try (EndToEnd service = EndToEnd.start(modelOptions.folder(), batch)) {
