@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.engine.ClassExplanation;
 import dev.l2caf.engine.ExplainOptions;
 import dev.l2caf.engine.Explainer;
-import dev.l2caf.engine.ImageExplanation;
 import dev.l2caf.image.ImageLimits;
 import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.PreparedImage;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.SolverKind;
+import dev.l2caf.method.Variant;
 import dev.l2caf.model.LoadedModel;
 import dev.l2caf.model.ModelManifest;
 import dev.l2caf.model.ModelCache;
@@ -23,8 +24,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -41,13 +43,15 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Measures, in one run on the same machine: decode + resize of real photos, classification, and L2-CAF",
-      "explanations (fast-exact, fast-iterative, slow at a 14x14 layer) at batch 1 and a larger batch,",
-      "each as images/s and as a ratio to classification at the same batch size; then the whole service path",
-      "(e2e: inline JPEG requests through embedded Kafka, the worker at max-batch --batch, embedded S3, completion",
-      "events) with the default outputs and with every picture asked for, as requests/s and as a ratio to",
-      "classification at the large batch."},
-    footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer conv7",
-        "  bench --no-e2e"})
+      "explanations at batch 1 and a larger batch, each as images/s and as a ratio to classification at the same",
+      "batch size. Rows: fast-exact (closed form), fast-iterative (the reference schedule, collapsed where the head",
+      "is linear), fast-replay (the same schedule replaying the head each step), auto:LOSS for each --loss and",
+      "auto:oblivious (what auto picks for that loss; the solver column says which), slow (a 14x14 layer); then the",
+      "whole service path (e2e: inline JPEG requests through embedded Kafka, the worker at max-batch --batch, embedded",
+      "S3, completion events) with the default outputs and with every picture asked for (e2e-pictures), as",
+      "requests/s and as a ratio to classification at the large batch."},
+    footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer expand14", "  bench --no-e2e",
+      "  bench --model /path/to/mobilenet-v2 --loss reference,softmax"})
 final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-e2e", description = "Skip the service-path rows (they start Kafka and S3 here).")
   boolean skipE2e;
 
+  @Option(names = "--loss", paramLabel = "LIST", split = ",", defaultValue = "mean-others,softmax",
+      description = "Class-specific losses with a row of their own, auto solver (default: ${DEFAULT-VALUE}).")
+  List<String> losses;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -86,7 +94,9 @@ final class BenchCommand implements Callable<Integer> {
   /** Requests kept waiting in the service during an e2e row: enough to fill a batch while another runs. */
   private static final int E2E_BATCHES_QUEUED = 3;
 
-  record Row(String workload, int batch, double imagesPerSecond, double ratioToClassify, double meanIterations) {}
+  /** @param solver the solver the explanations report, or null for rows without one */
+  record Row(String workload, int batch, double imagesPerSecond, double ratioToClassify, double meanIterations,
+      String solver) {}
 
   @Override
   public Integer call() throws IOException {
@@ -111,25 +121,30 @@ final class BenchCommand implements Callable<Integer> {
           int i = next[0]++ % photos.size();
           pipeline.prepare(files.get(i).toString(), photos.get(i), false);
           return 0.0;
-        }), Double.NaN, Double.NaN));
+        }), Double.NaN, Double.NaN, null));
         for (int i = 0; i < photos.size(); i++) {
           decoded.add(pipeline.prepare(files.get(i).toString(), photos.get(i), false));
         }
       }
-      ExplainOptions exact = ExplainOptions.defaults().withSolver(SolverKind.EXACT);
-      ExplainOptions iterative = ExplainOptions.defaults().withSolver(SolverKind.ITERATIVE);
-      ExplainOptions slow = ExplainOptions.defaults().withLayer(slowLayer != null ? slowLayer : middleLayer(loaded))
-          .withSolver(SolverKind.ITERATIVE);
+      Map<String, ExplainOptions> workloads = new LinkedHashMap<>();
+      workloads.put("fast-exact", ExplainOptions.defaults().withSolver(SolverKind.EXACT));
+      workloads.put("fast-iterative", ExplainOptions.defaults().withSolver(SolverKind.ITERATIVE));
+      workloads.put("fast-replay", ExplainOptions.defaults().withSolver(SolverKind.REPLAY));
+      for (String name : losses) {
+        Loss loss = Loss.parse(name);
+        workloads.put("auto:" + loss.label(), ExplainOptions.defaults().withLoss(loss));
+      }
+      workloads.put("auto:oblivious", ExplainOptions.defaults().withVariant(Variant.CLASS_OBLIVIOUS));
+      workloads.put("slow", ExplainOptions.defaults()
+          .withLayer(slowLayer != null ? slowLayer : middleLayer(loaded)).withSolver(SolverKind.ITERATIVE));
       for (int size : new int[] {1, batch}) {
         List<PreparedImage> inputs = cycle(decoded, size);
         double classify = measure(size, () -> {
           loaded.logits(inputs.stream().map(PreparedImage::modelInput).toList());
           return 0.0;
         });
-        rows.add(new Row("classify", size, classify, 1.0, Double.NaN));
-        rows.add(explainRow("fast-exact", loaded, inputs, exact, classify));
-        rows.add(explainRow("fast-iterative", loaded, inputs, iterative, classify));
-        rows.add(explainRow("slow", loaded, inputs, slow, classify));
+        rows.add(new Row("classify", size, classify, 1.0, Double.NaN, null));
+        workloads.forEach((name, options) -> rows.add(explainRow(name, loaded, inputs, options, classify)));
       }
       classifyLarge = rows.stream().filter(r -> r.workload().equals("classify") && r.batch() == batch)
           .findFirst().orElseThrow().imagesPerSecond();
@@ -141,7 +156,6 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The service path in this process, one row per outputs choice, on one embedded stack. */
   /** The first named layer (by name) whose map is twice the last layer's height: slow mode's usual place. */
   private static String middleLayer(LoadedModel model) {
     long lastHeight = height(model, model.layerTensor(ModelManifest.LAST_LAYER));
@@ -155,12 +169,13 @@ final class BenchCommand implements Callable<Integer> {
     return model.graph().outputOrThrow(tensor).shape().get(1);
   }
 
+  /** The service path in this process, one row per outputs choice, on one embedded stack. */
   private List<Row> e2eRows(List<byte[]> photos, double classify) {
     List<Row> rows = new ArrayList<>();
     try (EndToEnd service = EndToEnd.start(modelOptions.folder(), batch)) {
       for (Map.Entry<String, List<String>> row : E2E_OUTPUTS.entrySet()) {
         double rate = service.requestsPerSecond(photos, row.getValue(), E2E_BATCHES_QUEUED * batch, seconds);
-        rows.add(new Row(row.getKey(), batch, rate, rate / classify, Double.NaN));
+        rows.add(new Row(row.getKey(), batch, rate, rate / classify, Double.NaN, null));
       }
     } catch (Exception e) {
       throw new IllegalStateException("the service-path benchmark failed: " + e.getMessage(), e);
@@ -171,14 +186,17 @@ final class BenchCommand implements Callable<Integer> {
   private Row explainRow(String name, LoadedModel model, List<PreparedImage> inputs, ExplainOptions options,
       double classify) {
     double[] iterations = {0, 0};
-    Function<List<ImageExplanation>, Double> meanIterations = results -> results.stream()
-        .flatMap(r -> r.explanations().stream()).mapToInt(ClassExplanation::iterations).average().orElse(0);
+    Set<String> solvers = new TreeSet<>();
     double rate = measure(inputs.size(), () -> {
-      iterations[0] += meanIterations.apply(Explainer.explain(model, inputs, options));
+      List<ClassExplanation> explanations = Explainer.explain(model, inputs, options).stream()
+          .flatMap(r -> r.explanations().stream()).toList();
+      iterations[0] += explanations.stream().mapToInt(ClassExplanation::iterations).average().orElse(0);
       iterations[1]++;
+      explanations.forEach(e -> solvers.add(e.solver().label()));
       return 0.0;
     });
-    return new Row(name, inputs.size(), rate, rate / classify, iterations[0] / iterations[1]);
+    return new Row(name, inputs.size(), rate, rate / classify, iterations[0] / iterations[1],
+        String.join("+", solvers));
   }
 
   /** Images per second of {@code run} (which handles {@code imagesPerRun} images), after one warm-up run. */
@@ -216,15 +234,18 @@ final class BenchCommand implements Callable<Integer> {
             .put("images_per_s", round(r.imagesPerSecond()));
         putOrNull(o, "ratio_to_classify", r.ratioToClassify());
         putOrNull(o, "mean_iterations", r.meanIterations());
+        o.put("solver", r.solver());
       }
       out.println(JSON.writeValueAsString(node));
     } else {
       out.printf("model %s, %d threads, %.0f s per row%n", modelName, threads, seconds);
-      out.printf("%-16s %6s %12s %18s %16s%n", "workload", "batch", "images/s", "ratio to classify", "mean iterations");
+      out.printf("%-16s %6s %12s %18s %16s  %s%n", "workload", "batch", "images/s", "ratio to classify",
+          "mean iterations", "solver");
       for (Row r : rows) {
-        out.printf("%-16s %6d %12.1f %18s %16s%n", r.workload(), r.batch(), r.imagesPerSecond(),
+        out.printf("%-16s %6d %12.1f %18s %16s  %s%n", r.workload(), r.batch(), r.imagesPerSecond(),
             Double.isNaN(r.ratioToClassify()) ? "-" : String.format("%.3f", r.ratioToClassify()),
-            Double.isNaN(r.meanIterations()) ? "-" : String.format("%.0f", r.meanIterations()));
+            Double.isNaN(r.meanIterations()) ? "-" : String.format("%.0f", r.meanIterations()),
+            r.solver() == null ? "-" : r.solver());
       }
     }
     out.flush();

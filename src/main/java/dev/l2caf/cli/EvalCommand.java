@@ -7,6 +7,7 @@ import dev.l2caf.eval.EvalReport;
 import dev.l2caf.eval.Evaluation;
 import dev.l2caf.eval.GroundTruth;
 import dev.l2caf.image.HeatmapRendering;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.model.LoadedModel;
 import dev.l2caf.model.ModelCache;
@@ -80,13 +81,17 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the random maps (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--loss", paramLabel = "reference|mean-others|softmax", defaultValue = "reference",
+      description = "L2-CAF's class-specific loss (see explain --help; default: ${DEFAULT-VALUE}).")
+  String loss;
+
   @Override
   public Integer call() throws IOException {
     if (!Files.isDirectory(imagesDir)) {
       throw new ErrorHandler.UsageException("not a folder: " + imagesDir);
     }
     Evaluation.Settings settings = new Evaluation.Settings(methods.stream().map(Method::parse).distinct().toList(),
-        batchSize, seed);
+        batchSize, seed, Loss.parse(loss));
     GroundTruth truth = boxes == null ? GroundTruth.none() : GroundTruth.read(boxes);
     List<Evaluation.ImageFile> images = ImageFiles.expand(List.of(imagesDir)).stream()
         .map(f -> new Evaluation.ImageFile(imagesDir.relativize(f).toString().replace('\\', '/'), f)).toList();

@@ -15,6 +15,7 @@ import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.image.ResizeMode;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.SolverKind;
@@ -80,9 +81,16 @@ final class ExplainCommand implements Callable<Integer> {
       description = "L2-CAF, or a baseline with the same outputs: CAM, Grad-CAM, a random map (default: ${DEFAULT-VALUE}).")
   String method;
 
-  @Option(names = "--solver", paramLabel = "auto|exact|iterative", defaultValue = "auto",
-      description = "exact: closed form for affine heads (class-specific, l2norm); iterative: the reference Adam loop; auto: exact where it applies (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--solver", paramLabel = "auto|exact|iterative|collapsed|replay", defaultValue = "auto",
+      description = {"exact: closed form for a linear loss and an l2norm filter through an affine head; iterative: the",
+          "reference Adam loop, collapsed (on G, logits affine in the filter) where the head is affine, else replay (the head",
+          "each step); auto: exact where it applies, else iterative (default: ${DEFAULT-VALUE})."})
   String solver;
+
+  @Option(names = "--loss", paramLabel = "reference|mean-others|softmax", defaultValue = "reference",
+      description = {"Class-specific loss of the filtered logits z', target t: reference -z_t + sum_{j!=t} z_j (the paper's),",
+          "mean-others -z_t + mean_{j!=t} z_j, softmax -log softmax(z')_t (default: ${DEFAULT-VALUE})."})
+  String loss;
 
   @Option(names = "--variant", paramLabel = "class-specific|class-oblivious", defaultValue = "class-specific",
       description = "Explain one class, or the whole output (default: ${DEFAULT-VALUE}).")
@@ -185,6 +193,7 @@ final class ExplainCommand implements Callable<Integer> {
         .withLayer(layer)
         .withSolver(SolverKind.parse(solver))
         .withVariant(Variant.parse(variant))
+        .withLoss(Loss.parse(loss))
         .withClasses(classes)
         .withTopK(topK)
         .withFilter(FilterType.parse(filter))

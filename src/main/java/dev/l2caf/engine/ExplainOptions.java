@@ -1,6 +1,7 @@
 package dev.l2caf.engine;
 
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.SolverKind;
@@ -10,15 +11,17 @@ import java.util.List;
 
 /**
  * What to explain and how. Defaults: layer {@code last}, mode from the layer (fast at {@code last}, slow
- * elsewhere), auto solver, class-specific for the top-1 class, l2norm filter, seed 0, boxes at 20% of max.
+ * elsewhere), auto solver, class-specific for the top-1 class with the reference loss, l2norm filter, seed 0,
+ * boxes at 20% of max.
  *
  * @param mode null to derive it from the layer
  * @param classes explicit target classes (model output indices); empty to use the top {@code topK}
  * @param method L2-CAF, or a baseline (CAM, Grad-CAM, random) explained with the same outputs
+ * @param loss the class-specific loss (the class-oblivious variant has its own)
  */
 public record ExplainOptions(
     String layer, Mode mode, SolverKind solver, Variant variant, List<Integer> classes, int topK,
-    FilterType filter, long seed, double boxThreshold, int unroll, Method method) {
+    FilterType filter, long seed, double boxThreshold, int unroll, Method method, Loss loss) {
 
   public static final double DEFAULT_BOX_THRESHOLD = dev.l2caf.image.BoxExtractor.DEFAULT_THRESHOLD_FRACTION;
   /** Optimization steps per session call; measured fastest for the shipped model (bench: 5-10 beat 1 and 50). */
@@ -36,59 +39,69 @@ public record ExplainOptions(
 
   public static ExplainOptions defaults() {
     return new ExplainOptions(ModelManifest.LAST_LAYER, null, SolverKind.AUTO, Variant.CLASS_SPECIFIC, List.of(), 1,
-        FilterType.L2NORM, 0, DEFAULT_BOX_THRESHOLD, DEFAULT_UNROLL, Method.L2CAF);
+        FilterType.L2NORM, 0, DEFAULT_BOX_THRESHOLD, DEFAULT_UNROLL, Method.L2CAF, Loss.REFERENCE);
   }
 
   public ExplainOptions withLayer(String value) {
-    return new ExplainOptions(value, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method);
+    return new ExplainOptions(value, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withMode(Mode value) {
-    return new ExplainOptions(layer, value, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method);
+    return new ExplainOptions(layer, value, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withSolver(SolverKind value) {
-    return new ExplainOptions(layer, mode, value, variant, classes, topK, filter, seed, boxThreshold, unroll, method);
+    return new ExplainOptions(layer, mode, value, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withVariant(Variant value) {
-    return new ExplainOptions(layer, mode, solver, value, classes, topK, filter, seed, boxThreshold, unroll, method);
+    return new ExplainOptions(layer, mode, solver, value, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withClasses(List<Integer> value) {
-    return new ExplainOptions(layer, mode, solver, variant, value, topK, filter, seed, boxThreshold, unroll, method);
+    return new ExplainOptions(layer, mode, solver, variant, value, topK, filter, seed, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withTopK(int value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, value, filter, seed, boxThreshold, unroll, method);
+    return new ExplainOptions(layer, mode, solver, variant, classes, value, filter, seed, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withFilter(FilterType value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, value, seed, boxThreshold, unroll, method);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, value, seed, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withSeed(long value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, value, boxThreshold, unroll, method);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, value, boxThreshold, unroll, method, loss);
   }
 
   public ExplainOptions withBoxThreshold(double value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, value, unroll, method);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, value, unroll, method, loss);
   }
 
   public ExplainOptions withUnroll(int value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value, method);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value, method, loss);
   }
 
   public ExplainOptions withMethod(Method value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, value);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, value, loss);
+  }
+
+  public ExplainOptions withLoss(Loss value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method,
+        value);
+  }
+
+  /** The loss optimized: the class-specific loss, or the class-oblivious variant's. */
+  public Loss effectiveLoss() {
+    return variant.loss(loss);
   }
 
   /** What images must share to be explained in one batch: everything but classes, top-k and box threshold. */
   public record PlanKey(String layer, Mode mode, SolverKind solver, Variant variant, FilterType filter, long seed,
-      int unroll, Method method) {}
+      int unroll, Method method, Loss loss) {}
 
   public PlanKey planKey() {
-    return new PlanKey(layer, effectiveMode(), solver, variant, filter, seed, unroll, method);
+    return new PlanKey(layer, effectiveMode(), solver, variant, filter, seed, unroll, method, effectiveLoss());
   }
 
   /** The mode in effect: the given one, or fast at the last layer and slow elsewhere. */

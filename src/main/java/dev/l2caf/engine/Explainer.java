@@ -5,13 +5,15 @@ import dev.l2caf.image.BoxExtractor;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.method.AdamSettings;
 import dev.l2caf.method.CamSolver;
+import dev.l2caf.method.CollapsedSolver;
 import dev.l2caf.method.GradCamSolver;
 import dev.l2caf.method.RandomSolver;
 import dev.l2caf.method.ExactSolver;
 import dev.l2caf.method.FilterProblem;
 import dev.l2caf.method.FilterSolution;
-import dev.l2caf.method.IterativeSolver;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Mode;
+import dev.l2caf.method.ReplaySolver;
 import dev.l2caf.method.Solver;
 import dev.l2caf.method.SolverKind;
 import dev.l2caf.method.Variant;
@@ -81,12 +83,12 @@ public final class Explainer {
       targets.add(classes);
       for (Integer c : classes) {
         rowImage.add(i);
-        objectives.add(shared.variant().objective(c == null ? 0 : c, forward.logits()[i]));
+        objectives.add(shared.effectiveLoss().objective(c == null ? 0 : c, forward.logits()[i]));
       }
     }
     FilterProblem problem = new FilterProblem(plan.head(),
         forward.features().rows(rowImage.stream().mapToInt(Integer::intValue).toArray()),
-        objectives.toArray(new float[0][]), shared.variant(), shared.filter(), shared.seed());
+        objectives.toArray(new float[0][]), shared.effectiveLoss(), shared.filter(), shared.seed());
     List<FilterSolution> solutions = plan.solver().solve(model, problem);
     long t2 = System.nanoTime();
 
@@ -133,16 +135,37 @@ public final class Explainer {
       default:
         break;
     }
-    boolean exact = ExactSolver.applies(head, options.variant(), options.filter());
-    if (options.solver() == SolverKind.EXACT && !exact) {
-      throw new ExplainException(ExplainException.Code.INVALID_OPTION,
-          "the exact solver needs a class-specific l2norm explanation through an affine head; after layer "
-              + options.layer() + " the head is " + head.opTypes());
+    Loss loss = options.effectiveLoss();
+    boolean exact = ExactSolver.applies(head, loss, options.filter());
+    boolean collapsed = CollapsedSolver.applies(head);
+    AdamSettings adam = AdamSettings.reference(mode.tolerance()).withUnroll(options.unroll());
+    switch (options.solver()) {
+      case EXACT:
+        if (!exact) {
+          throw new ExplainException(ExplainException.Code.INVALID_OPTION,
+              "the exact solver needs a linear loss (class-specific reference or mean-others), an l2norm filter and"
+                  + " an affine head; the loss is " + loss.label() + ", the filter " + options.filter().name()
+                  .toLowerCase(java.util.Locale.ROOT) + ", and after layer " + options.layer() + " the head is "
+                  + head.opTypes());
+        }
+        return new ExactSolver();
+      case COLLAPSED:
+        if (!collapsed) {
+          throw new ExplainException(ExplainException.Code.INVALID_OPTION,
+              "the collapsed solver needs an affine head; after layer " + options.layer() + " the head is "
+                  + head.opTypes() + " (use iterative or replay)");
+        }
+        return new CollapsedSolver(adam);
+      case REPLAY:
+        return new ReplaySolver(adam);
+      case AUTO:
+        if (exact) {
+          return new ExactSolver();
+        }
+        // otherwise iterative, as below
+      default: // ITERATIVE: the reference schedule, on the collapsed problem where there is one
+        return collapsed ? new CollapsedSolver(adam) : new ReplaySolver(adam);
     }
-    if (options.solver() == SolverKind.EXACT || (options.solver() == SolverKind.AUTO && exact)) {
-      return new ExactSolver();
-    }
-    return new IterativeSolver(AdamSettings.reference(mode.tolerance()).withUnroll(options.unroll()));
   }
 
   private static void requireClassSpecific(ExplainOptions options) {

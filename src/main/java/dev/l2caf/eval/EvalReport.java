@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.image.Box;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -17,9 +18,10 @@ import java.util.function.ToDoubleFunction;
  * over the pairs (localization over the pairs with boxes, deletion and insertion over all).
  *
  * @param blurSigma the deletion/insertion blur in model-input pixels
+ * @param loss the class-specific loss L2-CAF optimized
  */
 public record EvalReport(String model, String layer, int inputWidth, int inputHeight, double blurSigma, long seed,
-    int images, List<Method> methods, List<Pair> pairs) {
+    Loss loss, int images, List<Method> methods, List<Pair> pairs) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -144,7 +146,7 @@ public record EvalReport(String model, String layer, int inputWidth, int inputHe
     Arrays.stream(Evaluation.BOX_THRESHOLDS).forEach(thresholds::add);
     protocol.put("steps", Perturbation.STEPS).put("substitute", "gaussian blur of the model input")
         .put("blur_sigma_px", round(blurSigma)).put("input_width", inputWidth).put("input_height", inputHeight)
-        .put("seed", seed);
+        .put("seed", seed).put("l2caf_loss", loss.label());
     ArrayNode summaries = root.putArray("methods");
     for (Summary s : summaries()) {
       ObjectNode o = summaries.addObject().put("method", s.method().label()).put("n", s.pairs())

@@ -11,6 +11,7 @@ import dev.l2caf.image.ImageLimits;
 import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.InputSpec;
 import dev.l2caf.image.PreparedImage;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.model.LoadedModel;
 import java.io.IOException;
@@ -38,8 +39,11 @@ public final class Evaluation {
   /** An image file and its name in the boxes file (its path relative to the images folder). */
   public record ImageFile(String name, Path path) {}
 
-  /** @param methods in the order the report lists them */
-  public record Settings(List<Method> methods, int batchSize, long seed) {
+  /**
+   * @param methods in the order the report lists them
+   * @param loss L2-CAF's class-specific loss
+   */
+  public record Settings(List<Method> methods, int batchSize, long seed, Loss loss) {
     public Settings {
       methods = List.copyOf(methods);
       if (methods.isEmpty()) {
@@ -67,7 +71,7 @@ public final class Evaluation {
   public static EvalReport run(LoadedModel model, List<ImageFile> images, GroundTruth truth, Settings settings,
       Listener listener) {
     List<ExplainOptions> options = settings.methods().stream()
-        .map(m -> ExplainOptions.defaults().withMethod(m).withSeed(settings.seed())).toList();
+        .map(m -> ExplainOptions.defaults().withMethod(m).withSeed(settings.seed()).withLoss(settings.loss())).toList();
     options.forEach(o -> Explainer.plan(model, o.withClasses(List.copyOf(truth.allClasses()))));
     InputSpec spec = model.inputSpec();
     double sigma = Perturbation.blurSigma(spec.width(), spec.height());
@@ -86,7 +90,7 @@ public final class Evaluation {
       }
     }
     ExplainOptions first = options.get(0);
-    return new EvalReport(model.name(), first.layer(), spec.width(), spec.height(), sigma, settings.seed(),
+    return new EvalReport(model.name(), first.layer(), spec.width(), spec.height(), sigma, settings.seed(), settings.loss(),
         evaluated, settings.methods(), pairs);
   }
 

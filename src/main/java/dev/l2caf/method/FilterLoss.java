@@ -20,7 +20,7 @@ public final class FilterLoss {
   /** Per-row loss with filter maps {@code u} [rows * H * W]. */
   public static float[] evaluate(LoadedModel model, FilterProblem problem, float[] u) {
     FeatureMap f = problem.features();
-    Program program = model.program(List.of("loss", problem.head().layer(), problem.variant()),
+    Program program = model.program(List.of("loss", problem.head().layer(), problem.loss()),
         () -> new Program(model, problem, f));
     try (Result r = program.inputs.run(model, problem, u, program.loss)) {
       return Tensors.values(r.get(0));
@@ -53,7 +53,7 @@ public final class FilterLoss {
       Ops tf = FilteredHead.scope(model, "loss");
       Graph graph = model.graph();
       inputs = FilterInputs.create(tf, like);
-      loss = problem.variant().loss(tf,
+      loss = problem.loss().loss(tf,
           FilteredHead.logits(graph, tf, problem.head(), inputs.features(), inputs.filter()), inputs.objective());
     }
   }

@@ -5,10 +5,10 @@ import dev.l2caf.model.HeadReplay;
 
 /**
  * One batch of filters to optimize: row i filters {@code features} image i toward {@code objectives[i]}
- * (see {@link Variant#objective}). Rows are independent; each gets its own filter.
+ * (see {@link Loss#objective}). Rows are independent; each gets its own filter.
  */
 public record FilterProblem(
-    HeadReplay head, FeatureMap features, float[][] objectives, Variant variant, FilterType filter, long seed) {
+    HeadReplay head, FeatureMap features, float[][] objectives, Loss loss, FilterType filter, long seed) {
   public FilterProblem {
     if (objectives.length != features.batch()) {
       throw new IllegalArgumentException(objectives.length + " objectives for " + features.batch() + " feature maps");
@@ -24,7 +24,7 @@ public record FilterProblem(
     int[] targets = new int[rows()];
     for (int r = 0; r < targets.length; r++) {
       targets[r] = -1;
-      if (variant == Variant.CLASS_SPECIFIC) {
+      if (loss != Loss.KEEP_OUTPUT) {
         for (int k = 0; k < objectives[r].length; k++) {
           if (objectives[r][k] < 0) {
             targets[r] = k;

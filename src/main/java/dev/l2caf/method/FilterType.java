@@ -19,6 +19,24 @@ public enum FilterType {
           ReduceSum.keepDims(true)));
       return tf.math.div(f, norm);
     }
+
+    @Override
+    void map(float[] f, float[] u, int height, int width) {
+      float norm = norm(f);
+      for (int i = 0; i < u.length; i++) {
+        u[i] = f[i] / norm;
+      }
+    }
+
+    @Override
+    void pullBack(float[] f, float[] u, float[] du, float[] df, int height, int width) {
+      // d(f/|f|) = (du - u <u, du>) / |f|
+      float norm = norm(f);
+      float along = dot(u, du);
+      for (int i = 0; i < df.length; i++) {
+        df[i] = (du[i] - u[i] * along) / norm;
+      }
+    }
   },
   /** u = softmax of f over the H*W cells. */
   SOFTMAX {
@@ -26,6 +44,30 @@ public enum FilterType {
     Operand<TFloat32> map(Ops tf, Operand<TFloat32> f, int height, int width) {
       Operand<TFloat32> flat = tf.reshape(f, tf.constant(new int[] {-1, height * width}));
       return tf.reshape(tf.nn.softmax(flat), tf.constant(new int[] {-1, height, width}));
+    }
+
+    @Override
+    void map(float[] f, float[] u, int height, int width) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (float v : f) {
+        max = Math.max(max, v);
+      }
+      double sum = 0;
+      for (int i = 0; i < u.length; i++) {
+        u[i] = (float) Math.exp(f[i] - max);
+        sum += u[i];
+      }
+      for (int i = 0; i < u.length; i++) {
+        u[i] /= (float) sum;
+      }
+    }
+
+    @Override
+    void pullBack(float[] f, float[] u, float[] du, float[] df, int height, int width) {
+      float along = dot(u, du);
+      for (int i = 0; i < df.length; i++) {
+        df[i] = u[i] * (du[i] - along);
+      }
     }
   },
   /**
@@ -64,6 +106,33 @@ public enum FilterType {
           tf.math.square(tf.math.sub(tf.constant(rows), meanRow)), tf.math.square(tf.math.sub(tf.constant(cols), meanCol)));
       return tf.math.exp(tf.math.mul(distance, tf.constant(-0.5f)));
     }
+
+    @Override
+    void map(float[] mean, float[] u, int height, int width) {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          float dy = y - mean[0];
+          float dx = x - mean[1];
+          u[y * width + x] = (float) Math.exp(-0.5f * (dy * dy + dx * dx));
+        }
+      }
+    }
+
+    @Override
+    void pullBack(float[] mean, float[] u, float[] du, float[] dmean, int height, int width) {
+      // du_i / dmean = u_i * (cell_i - mean)
+      double row = 0;
+      double col = 0;
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          int i = y * width + x;
+          row += du[i] * u[i] * (y - mean[0]);
+          col += du[i] * u[i] * (x - mean[1]);
+        }
+      }
+      dmean[0] = (float) row;
+      dmean[1] = (float) col;
+    }
   };
 
   /** The shape of one image's parameters. */
@@ -83,6 +152,24 @@ public enum FilterType {
 
   /** The filter map u [N, H, W] from the parameters [N, ...parameterShape]. */
   abstract Operand<TFloat32> map(Ops tf, Operand<TFloat32> parameters, int height, int width);
+
+  /** The same map on Java arrays, for one image: {@code u} [H*W] from {@code parameters}. */
+  abstract void map(float[] parameters, float[] u, int height, int width);
+
+  /** d loss / d parameters into {@code dParameters}, from the map {@code u} of the parameters and d loss / du. */
+  abstract void pullBack(float[] parameters, float[] u, float[] du, float[] dParameters, int height, int width);
+
+  private static float norm(float[] f) {
+    return (float) Math.sqrt(dot(f, f));
+  }
+
+  private static float dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += (double) a[i] * b[i];
+    }
+    return (float) sum;
+  }
 
   public static FilterType parse(String name) {
     try {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.engine.ExplainOptions;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.SolverKind;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class RequestParser {
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-  private static final Set<String> FIELDS = Set.of("id", "image", "model", "layer", "mode", "solver", "variant",
+  private static final Set<String> FIELDS = Set.of("id", "image", "model", "layer", "mode", "solver", "variant", "loss",
       "classes", "top_k", "filter", "seed", "outputs", "metadata", "method");
   /** Jackson's own defaults, fixed here so that a library upgrade cannot change what a request may be. */
   public static final int MAX_NESTING_DEPTH = 1000;
@@ -143,6 +144,9 @@ public final class RequestParser {
     }
     if (root.has("variant")) {
       options = options.withVariant(parsed(root, "variant", Variant::parse));
+    }
+    if (root.has("loss")) {
+      options = options.withLoss(parsed(root, "loss", Loss::parse));
     }
     if (root.has("method")) {
       options = options.withMethod(parsed(root, "method", Method::parse));

@@ -8,7 +8,9 @@ import dev.l2caf.TestAssets;
 import dev.l2caf.image.Box;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Mode;
+import dev.l2caf.method.ReplaySolver;
 import dev.l2caf.method.SolverKind;
 import dev.l2caf.method.Variant;
 import dev.l2caf.model.LoadedModel;
@@ -48,13 +50,29 @@ class ExplainerTest {
   }
 
   @Test
-  void autoFallsBackToIterativeWhereExactDoesNotApply() {
+  void autoFallsBackToTheCollapsedSolverWhereExactDoesNotApplyButTheHeadIsLinear() {
     ImageExplanation oblivious = explainOne("dog.jpg", ExplainOptions.defaults().withVariant(Variant.CLASS_OBLIVIOUS));
     assertEquals(1, oblivious.explanations().size());
     assertEquals(null, oblivious.explanations().get(0).classId());
-    assertEquals(SolverKind.ITERATIVE, oblivious.explanations().get(0).solver());
+    assertEquals(SolverKind.COLLAPSED, oblivious.explanations().get(0).solver());
     ImageExplanation softmax = explainOne("dog.jpg", ExplainOptions.defaults().withFilter(FilterType.SOFTMAX));
-    assertEquals(SolverKind.ITERATIVE, softmax.explanations().get(0).solver());
+    assertEquals(SolverKind.COLLAPSED, softmax.explanations().get(0).solver());
+    ImageExplanation softmaxLoss = explainOne("dog.jpg", ExplainOptions.defaults().withLoss(Loss.SOFTMAX));
+    assertEquals(SolverKind.COLLAPSED, softmaxLoss.explanations().get(0).solver());
+    ImageExplanation meanOthers = explainOne("dog.jpg", ExplainOptions.defaults().withLoss(Loss.MEAN_OTHERS));
+    assertEquals(SolverKind.EXACT, meanOthers.explanations().get(0).solver());
+    ImageExplanation replay = explainOne("dog.jpg", ExplainOptions.defaults().withSolver(SolverKind.REPLAY));
+    assertEquals(SolverKind.REPLAY, replay.explanations().get(0).solver());
+  }
+
+  @Test
+  void nonLinearHeadsKeepTheReplaySolver() {
+    ExplainOptions middle = ExplainOptions.defaults().withLayer("expand14");
+    assertTrue(Explainer.plan(MODEL, middle.withSolver(SolverKind.ITERATIVE)).solver() instanceof ReplaySolver);
+    assertTrue(Explainer.plan(MODEL, middle).solver() instanceof ReplaySolver);
+    ExplainException collapsed = assertThrows(ExplainException.class,
+        () -> Explainer.plan(MODEL, middle.withSolver(SolverKind.COLLAPSED)));
+    assertEquals(ExplainException.Code.INVALID_OPTION, collapsed.code());
   }
 
   @Test
@@ -77,6 +95,9 @@ class ExplainerTest {
     ExplainException exactOblivious = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
         ExplainOptions.defaults().withSolver(SolverKind.EXACT).withVariant(Variant.CLASS_OBLIVIOUS)));
     assertEquals(ExplainException.Code.INVALID_OPTION, exactOblivious.code());
+    ExplainException exactSoftmaxLoss = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
+        ExplainOptions.defaults().withSolver(SolverKind.EXACT).withLoss(Loss.SOFTMAX)));
+    assertTrue(exactSoftmaxLoss.getMessage().contains("softmax"), exactSoftmaxLoss.getMessage());
     ExplainException exactNonLinear = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
         ExplainOptions.defaults().withSolver(SolverKind.EXACT).withLayer("expand14")));
     assertTrue(exactNonLinear.getMessage().contains("Relu6"), exactNonLinear.getMessage());

@@ -36,9 +36,9 @@ class BaselineTest {
     int[] rows = new int[classes.length];
     for (int r = 0; r < classes.length; r++) {
       rows[r] = r % f.logits().length;
-      objectives[r] = Variant.CLASS_SPECIFIC.objective(classes[r], f.logits()[rows[r]]);
+      objectives[r] = Loss.REFERENCE.objective(classes[r], f.logits()[rows[r]]);
     }
-    return new FilterProblem(MODEL.head(LAST), f.features().rows(rows), objectives, Variant.CLASS_SPECIFIC,
+    return new FilterProblem(MODEL.head(LAST), f.features().rows(rows), objectives, Loss.REFERENCE,
         FilterType.L2NORM, 3);
   }
 
@@ -89,7 +89,7 @@ class BaselineTest {
     String middle = MODEL.layerTensor("expand14");
     Forward f = MODEL.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), middle);
     FilterProblem p = new FilterProblem(MODEL.head(middle), f.features(),
-        new float[][] {Variant.CLASS_SPECIFIC.objective(251, f.logits()[0])}, Variant.CLASS_SPECIFIC,
+        new float[][] {Loss.REFERENCE.objective(251, f.logits()[0])}, Loss.REFERENCE,
         FilterType.L2NORM, 0);
     FilterSolution g = new GradCamSolver().solve(MODEL, p).get(0);
     assertEquals(14 * 14, g.heatmap().length);
@@ -113,7 +113,7 @@ class BaselineTest {
   void gradientBaselinesRefuseClassObliviousRows() {
     Forward f = MODEL.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), LAST);
     FilterProblem oblivious = new FilterProblem(MODEL.head(LAST), f.features(),
-        new float[][] {Variant.CLASS_OBLIVIOUS.objective(0, f.logits()[0])}, Variant.CLASS_OBLIVIOUS, FilterType.L2NORM, 0);
+        new float[][] {Loss.KEEP_OUTPUT.objective(0, f.logits()[0])}, Loss.KEEP_OUTPUT, FilterType.L2NORM, 0);
     assertThrows(IllegalArgumentException.class, () -> new GradCamSolver().solve(MODEL, oblivious));
   }
 

@@ -16,22 +16,22 @@ import org.junit.jupiter.api.Test;
 
 /** The solvers on the shipped MobileNet, against the method's own definitions (losses, optimality). */
 class SolverTest {
-  private static final LoadedModel MODEL = TestAssets.model();
-  private static final String LAST = MODEL.layerTensor("last");
+  static final LoadedModel MODEL = TestAssets.model();
+  static final String LAST = MODEL.layerTensor("last");
   private static final String MIDDLE = MODEL.layerTensor("expand14");
-  private static final IterativeSolver FAST = new IterativeSolver(AdamSettings.reference(Mode.FAST.tolerance()));
+  private static final ReplaySolver FAST = new ReplaySolver(AdamSettings.reference(Mode.FAST.tolerance()));
 
-  private static Forward forward(String layer, String... images) {
+  static Forward forward(String layer, String... images) {
     return MODEL.forward(Arrays.stream(images).map(i -> TestAssets.sample(i).modelInput()).toList(), layer);
   }
 
-  private static FilterProblem problem(String layer, Forward f, int[] rowImages, int[] classes, Variant variant,
+  static FilterProblem problem(String layer, Forward f, int[] rowImages, int[] classes, Loss loss,
       FilterType filter) {
     float[][] objectives = new float[rowImages.length][];
     for (int r = 0; r < rowImages.length; r++) {
-      objectives[r] = variant.objective(classes[r], f.logits()[rowImages[r]]);
+      objectives[r] = loss.objective(classes[r], f.logits()[rowImages[r]]);
     }
-    return new FilterProblem(MODEL.head(layer), f.features().rows(rowImages), objectives, variant, filter, 7);
+    return new FilterProblem(MODEL.head(layer), f.features().rows(rowImages), objectives, loss, filter, 7);
   }
 
   private static float[] uniform(FilterProblem p) {
@@ -54,7 +54,7 @@ class SolverTest {
     Forward f = forward(LAST, "dog.jpg", "eagle.jpg");
     int[] images = {0, 0, 0, 1, 1, 1};
     int[] classes = {251, 250, 249, 23, 22, 24};
-    FilterProblem p = problem(LAST, f, images, classes, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    FilterProblem p = problem(LAST, f, images, classes, Loss.REFERENCE, FilterType.L2NORM);
     List<FilterSolution> exact = new ExactSolver().solve(MODEL, p);
     List<FilterSolution> iterative = FAST.solve(MODEL, p);
     for (int r = 0; r < images.length; r++) {
@@ -63,7 +63,7 @@ class SolverTest {
       assertTrue(cosine(e.heatmap(), i.heatmap()) >= 0.999, "row " + r + ": cosine " + cosine(e.heatmap(), i.heatmap()));
       assertTrue(Math.abs(i.loss() - e.loss()) <= 0.01 * Math.abs(e.loss()), "row " + r + ": " + i.loss() + " vs " + e.loss());
       assertEquals(SolverKind.EXACT, e.solver());
-      assertEquals(SolverKind.ITERATIVE, i.solver());
+      assertEquals(SolverKind.REPLAY, i.solver());
       assertTrue(i.iterations() > 0 && i.iterations() <= 1000);
     }
   }
@@ -72,11 +72,11 @@ class SolverTest {
   void exactOptimumBeatsEveryOtherUnitFilter() {
     // Independent of the closed form: no unit-norm filter may have a lower class-specific loss.
     Forward f = forward(LAST, "dog.jpg");
-    FilterProblem one = problem(LAST, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    FilterProblem one = problem(LAST, f, new int[] {0}, new int[] {251}, Loss.REFERENCE, FilterType.L2NORM);
     float optimum = new ExactSolver().solve(MODEL, one).get(0).loss();
     int trials = 64;
-    FilterProblem many = problem(LAST, f, new int[trials], new int[trials], Variant.CLASS_SPECIFIC, FilterType.L2NORM);
-    many = new FilterProblem(many.head(), many.features(), repeatRows(one.objectives()[0], trials), many.variant(),
+    FilterProblem many = problem(LAST, f, new int[trials], new int[trials], Loss.REFERENCE, FilterType.L2NORM);
+    many = new FilterProblem(many.head(), many.features(), repeatRows(one.objectives()[0], trials), many.loss(),
         many.filter(), 0);
     Random random = new Random(1);
     float[] u = new float[trials * 49];
@@ -109,11 +109,11 @@ class SolverTest {
     Forward f = forward(LAST, "dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "person.jpg", "scream.jpg");
     int[] images = {0, 1, 2, 3, 4, 5, 0, 2};
     int[] classes = {251, 23, 341, 340, 160, 918, 444, 353};
-    FilterProblem batch = problem(LAST, f, images, classes, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    FilterProblem batch = problem(LAST, f, images, classes, Loss.REFERENCE, FilterType.L2NORM);
     List<FilterSolution> batched = FAST.solve(MODEL, batch);
     List<FilterSolution> exactBatched = new ExactSolver().solve(MODEL, batch);
     for (int r = 0; r < images.length; r++) {
-      FilterProblem alone = problem(LAST, f, new int[] {images[r]}, new int[] {classes[r]}, Variant.CLASS_SPECIFIC,
+      FilterProblem alone = problem(LAST, f, new int[] {images[r]}, new int[] {classes[r]}, Loss.REFERENCE,
           FilterType.L2NORM);
       FilterSolution single = FAST.solve(MODEL, alone).get(0);
       assertTrue(cosine(single.heatmap(), batched.get(r).heatmap()) >= 0.9999, "row " + r);
@@ -130,10 +130,10 @@ class SolverTest {
     int[] images = {0, 1, 2};
     int[] classes = {250, 22, 294}; // top-1 of each photo
     List<FilterSolution> batched = FAST.solve(MODEL,
-        problem(LAST, f, images, classes, Variant.CLASS_SPECIFIC, FilterType.SOFTMAX));
+        problem(LAST, f, images, classes, Loss.REFERENCE, FilterType.SOFTMAX));
     for (int r = 0; r < images.length; r++) {
       FilterSolution alone = FAST.solve(MODEL, problem(LAST, f, new int[] {images[r]}, new int[] {classes[r]},
-          Variant.CLASS_SPECIFIC, FilterType.SOFTMAX)).get(0);
+          Loss.REFERENCE, FilterType.SOFTMAX)).get(0);
       assertEquals(alone.iterations(), batched.get(r).iterations(), "row " + r);
       assertTrue(cosine(alone.heatmap(), batched.get(r).heatmap()) >= 0.9999, "row " + r);
     }
@@ -145,9 +145,9 @@ class SolverTest {
   void slowModeAtA14x14LayerEndsBelowUniformAndStartingLoss() {
     Forward f = forward(MIDDLE, "dog.jpg");
     assertEquals(14, f.features().height());
-    FilterProblem p = problem(MIDDLE, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.L2NORM);
+    FilterProblem p = problem(MIDDLE, f, new int[] {0}, new int[] {251}, Loss.REFERENCE, FilterType.L2NORM);
     assertTrue(!p.head().isAffine(), "the head after expand14 has ReLUs");
-    FilterSolution s = new IterativeSolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL, p).get(0);
+    FilterSolution s = new ReplaySolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL, p).get(0);
     assertEquals(14 * 14, s.heatmap().length);
     float uniform = FilterLoss.evaluate(MODEL, p, uniform(p))[0];
     float start = FilterLoss.evaluate(MODEL, p, FilterLoss.initialMap(p))[0];
@@ -158,7 +158,7 @@ class SolverTest {
   @Test
   void classObliviousAtLastEndsBelowUniformAndStartingLoss() {
     Forward f = forward(LAST, "dog.jpg", "horses.jpg");
-    FilterProblem p = problem(LAST, f, new int[] {0, 1}, new int[] {0, 0}, Variant.CLASS_OBLIVIOUS, FilterType.L2NORM);
+    FilterProblem p = problem(LAST, f, new int[] {0, 1}, new int[] {0, 0}, Loss.KEEP_OUTPUT, FilterType.L2NORM);
     List<FilterSolution> s = FAST.solve(MODEL, p);
     float[] uniform = FilterLoss.evaluate(MODEL, p, uniform(p));
     float[] start = FilterLoss.evaluate(MODEL, p, repeat(FilterLoss.initialMap(p), 2));
@@ -172,7 +172,7 @@ class SolverTest {
   void filterOffKeepsTheModelsLogitsExactly() {
     // With u = 1 the filtered head must reproduce the logits bit for bit: the class-oblivious loss is then 0.
     Forward f = forward(LAST, "dog.jpg", "eagle.jpg");
-    FilterProblem p = problem(LAST, f, new int[] {0, 1}, new int[] {0, 0}, Variant.CLASS_OBLIVIOUS, FilterType.L2NORM);
+    FilterProblem p = problem(LAST, f, new int[] {0, 1}, new int[] {0, 0}, Loss.KEEP_OUTPUT, FilterType.L2NORM);
     float[] ones = new float[2 * 49];
     Arrays.fill(ones, 1f);
     float[] loss = FilterLoss.evaluate(MODEL, p, ones);
@@ -186,12 +186,12 @@ class SolverTest {
     Forward f11 = forward(MIDDLE, "dog.jpg");
     for (FilterType type : List.of(FilterType.SOFTMAX, FilterType.GAUSS)) {
       FilterSolution s = FAST.solve(MODEL,
-          problem(LAST, f, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, type)).get(0);
+          problem(LAST, f, new int[] {0}, new int[] {251}, Loss.REFERENCE, type)).get(0);
       assertHeatmap(s, 7, 7);
     }
     // Gauss generalized beyond the reference's fixed 7x7.
-    FilterSolution g = new IterativeSolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL,
-        problem(MIDDLE, f11, new int[] {0}, new int[] {251}, Variant.CLASS_SPECIFIC, FilterType.GAUSS)).get(0);
+    FilterSolution g = new ReplaySolver(AdamSettings.reference(Mode.SLOW.tolerance()).withUnroll(25)).solve(MODEL,
+        problem(MIDDLE, f11, new int[] {0}, new int[] {251}, Loss.REFERENCE, FilterType.GAUSS)).get(0);
     assertHeatmap(g, 14, 14);
   }
 

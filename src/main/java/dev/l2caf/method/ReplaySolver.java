@@ -18,15 +18,16 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The reference algorithm: Adam on the filter parameters with a linearly decaying learning rate, and a
+ * The reference algorithm on any head, replaying it: Adam on the filter parameters with a linearly decaying learning rate, and a
  * convergence test every {@code checkEvery} iterations, per image. Each session call runs
  * {@code unroll} steps (the head and its gradient are built once per step in the graph); between calls
- * the state comes back to Java, where converged images leave the batch.
+ * the state comes back to Java, where converged images leave the batch. Linear heads have a faster path
+ * to the same filters, {@link CollapsedSolver}.
  */
-public final class IterativeSolver implements Solver {
+public final class ReplaySolver implements Solver {
   private final AdamSettings settings;
 
-  public IterativeSolver(AdamSettings settings) {
+  public ReplaySolver(AdamSettings settings) {
     this.settings = settings;
   }
 
@@ -36,8 +37,8 @@ public final class IterativeSolver implements Solver {
     int h = features.height();
     int w = features.width();
     Program program = model.program(
-        List.of("iterative", problem.head().layer(), problem.variant(), problem.filter(), settings),
-        () -> new Program(model, problem.head(), problem.variant(), problem.filter(), features, settings));
+        List.of("replay", problem.head().layer(), problem.loss(), problem.filter(), settings),
+        () -> new Program(model, problem.head(), problem.loss(), problem.filter(), features, settings));
 
     int rows = problem.rows();
     int paramSize = (int) Arrays.stream(problem.filter().parameterShape(h, w)).reduce(1, (a, b) -> a * b);
@@ -61,7 +62,7 @@ public final class IterativeSolver implements Solver {
     for (int i = 0; i < rows; i++) {
       float[] row = Arrays.copyOfRange(u, i * cells, (i + 1) * cells);
       out.add(new FilterSolution(FilterSolution.finalizeHeatmap(row), h, w, state.finalLoss[i],
-          state.iterations[i], SolverKind.ITERATIVE));
+          state.iterations[i], SolverKind.REPLAY));
     }
     return out;
   }
@@ -121,11 +122,11 @@ public final class IterativeSolver implements Solver {
     final Operand<TFloat32> finalFilter;
     final Operand<TFloat32> finalLoss;
 
-    Program(LoadedModel model, HeadReplay head, Variant variant, FilterType filter, FeatureMap like, AdamSettings settings) {
+    Program(LoadedModel model, HeadReplay head, Loss lossFunction, FilterType filter, FeatureMap like, AdamSettings settings) {
       this.settings = settings;
       int h = like.height();
       int w = like.width();
-      Ops tf = FilteredHead.scope(model, "iterative");
+      Ops tf = FilteredHead.scope(model, "replay");
       Graph graph = model.graph();
       paramShape = filter.parameterShape(h, w);
       long[] batchParamShape = new long[paramShape.length + 1];
@@ -152,7 +153,7 @@ public final class IterativeSolver implements Solver {
       Operand<TFloat32> steps = tf.zerosLike(prevLoss);
       Operand<TFloat32> lossAtCheck = null;
       for (int k = 0; k < settings.unroll(); k++) {
-        Operand<TFloat32> loss = variant.loss(tf,
+        Operand<TFloat32> loss = lossFunction.loss(tf,
             FilteredHead.logits(graph, tf, head, features, filter.map(tf, p, h, w)), objective);
         @SuppressWarnings("unchecked")
         Operand<TFloat32> g = (Operand<TFloat32>) graph.addGradients(
@@ -197,7 +198,7 @@ public final class IterativeSolver implements Solver {
       stepsOut = steps;
       checkLoss = lossAtCheck;
       finalFilter = filter.map(tf, params, h, w);
-      finalLoss = variant.loss(tf, FilteredHead.logits(graph, tf, head, features, finalFilter), objective);
+      finalLoss = lossFunction.loss(tf, FilteredHead.logits(graph, tf, head, features, finalFilter), objective);
     }
 
     /** Runs one call of {@code unroll} steps on the live rows; returns the rows still live after it. */
