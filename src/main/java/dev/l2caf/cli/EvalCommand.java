@@ -3,12 +3,14 @@ package dev.l2caf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.eval.CurvePlot;
+import dev.l2caf.eval.EvalMethod;
 import dev.l2caf.eval.EvalReport;
 import dev.l2caf.eval.Evaluation;
 import dev.l2caf.eval.GroundTruth;
 import dev.l2caf.image.HeatmapRendering;
+import dev.l2caf.method.Heat;
 import dev.l2caf.method.Loss;
-import dev.l2caf.method.Method;
+import dev.l2caf.method.SolverKind;
 import dev.l2caf.model.LoadedModel;
 import dev.l2caf.model.ModelCache;
 import java.io.IOException;
@@ -39,6 +41,9 @@ import picocli.CommandLine.Spec;
       "    has IoU >= 0.5 with a ground-truth box;",
       "  deletion / insertion AUC: the class probability while the model input's",
       "    pixels are blurred (or revealed), most salient first, in 16 steps.",
+      "  class cos: on images with several classes, the cosine between the maps",
+      "    of different classes (lower = the maps tell the classes apart).",
+      "Each mean comes with a 95% bootstrap interval.",
       "Classes: those of an image's boxes, else the model's top-1 (then deletion",
       "and insertion only). Writes <out>/eval.json and <out>/eval-curves.png."},
     footer = {"", "Examples:",
@@ -46,6 +51,9 @@ import picocli.CommandLine.Spec;
         "  eval samples --boxes samples/boxes.json --json       one JSON object instead",
         "  eval photos/ --methods l2caf,random --out eval-out   no boxes: deletion and",
         "                                                       insertion only",
+        "  eval evalset --boxes evalset/boxes.json --methods l2caf,gradcam \\",
+        "      --loss reference,softmax --solvers exact,iterative    one row per loss x solver",
+        "  eval evalset --boxes evalset/boxes.json --layer expand14 --methods l2caf:softmax:iterative,gradcam",
         "", "Boxes file (keys: paths relative to IMAGES_DIR; boxes in image pixels,",
         "[x0, y0, x1, y1] with x1, y1 exclusive):",
         "  {\"dog.jpg\": [{\"class\": 251, \"box\": [130, 220, 310, 540]}, ...], ...}",
@@ -63,8 +71,28 @@ final class EvalCommand implements Callable<Integer> {
   Path boxes;
 
   @Option(names = "--methods", paramLabel = "LIST", split = ",", defaultValue = "l2caf,cam,gradcam,random",
-      description = "Methods to compare, in table order (default: ${DEFAULT-VALUE}).")
+      description = {"Methods to compare, in table order (default: ${DEFAULT-VALUE}): l2caf, l2caf:LOSS,",
+          "l2caf:LOSS:SOLVER[:HEAT], cam, gradcam, random. A plain l2caf is one row per --loss,",
+          "--solvers and --heat (exact only for the linear losses)."})
   List<String> methods;
+
+  @Option(names = "--loss", paramLabel = "LIST", split = ",", defaultValue = Loss.DEFAULT_LABEL,
+      description = {"L2-CAF's class-specific losses for a plain l2caf: reference, mean-others, softmax",
+          "(see explain --help; default: ${DEFAULT-VALUE})."})
+  List<String> losses;
+
+  @Option(names = "--solvers", paramLabel = "LIST", split = ",", defaultValue = "auto",
+      description = "L2-CAF's solvers for a plain l2caf: auto, exact, iterative, collapsed, replay (default: ${DEFAULT-VALUE}).")
+  List<String> solvers;
+
+  @Option(names = "--heat", paramLabel = "LIST", split = ",", defaultValue = Heat.DEFAULT_LABEL,
+      description = "L2-CAF's heatmap finalizations for a plain l2caf: abs, positive (see explain --help; default: ${DEFAULT-VALUE}).")
+  List<String> heats;
+
+  @Option(names = "--layer", paramLabel = "NAME", defaultValue = "last",
+      description = {"Layer every method explains: a name from model.yaml or a tensor name (default:",
+          "${DEFAULT-VALUE}; at other layers L2-CAF runs in slow mode and CAM does not apply)."})
+  String layer;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "l2caf-eval", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -81,17 +109,15 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the random maps (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--loss", paramLabel = "reference|mean-others|softmax", defaultValue = "reference",
-      description = "L2-CAF's class-specific loss (see explain --help; default: ${DEFAULT-VALUE}).")
-  String loss;
-
   @Override
   public Integer call() throws IOException {
     if (!Files.isDirectory(imagesDir)) {
       throw new ErrorHandler.UsageException("not a folder: " + imagesDir);
     }
-    Evaluation.Settings settings = new Evaluation.Settings(methods.stream().map(Method::parse).distinct().toList(),
-        batchSize, seed, Loss.parse(loss));
+    Evaluation.Settings settings = new Evaluation.Settings(EvalMethod.parse(methods,
+        losses.stream().map(Loss::parse).toList(), solvers.stream().map(SolverKind::parse).toList(),
+        heats.stream().map(Heat::parse).toList()), layer,
+        batchSize, seed);
     GroundTruth truth = boxes == null ? GroundTruth.none() : GroundTruth.read(boxes);
     List<Evaluation.ImageFile> images = ImageFiles.expand(List.of(imagesDir)).stream()
         .map(f -> new Evaluation.ImageFile(imagesDir.relativize(f).toString().replace('\\', '/'), f)).toList();
@@ -112,7 +138,7 @@ final class EvalCommand implements Callable<Integer> {
          ProgressBar progress = ProgressBars.on(stderr, "eval", images.size() * settings.methods().size())) {
       report = Evaluation.run(lease.model(), images, truth, settings, new Evaluation.Listener() {
         @Override
-        public void evaluated(String image, Method method) {
+        public void evaluated(String image, EvalMethod method) {
           progress.step();
         }
 

@@ -15,6 +15,7 @@ import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.image.ResizeMode;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Heat;
 import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
@@ -87,10 +88,15 @@ final class ExplainCommand implements Callable<Integer> {
           "each step); auto: exact where it applies, else iterative (default: ${DEFAULT-VALUE})."})
   String solver;
 
-  @Option(names = "--loss", paramLabel = "reference|mean-others|softmax", defaultValue = "reference",
+  @Option(names = "--loss", paramLabel = "reference|mean-others|softmax", defaultValue = Loss.DEFAULT_LABEL,
       description = {"Class-specific loss of the filtered logits z', target t: reference -z_t + sum_{j!=t} z_j (the paper's),",
           "mean-others -z_t + mean_{j!=t} z_j, softmax -log softmax(z')_t (default: ${DEFAULT-VALUE})."})
   String loss;
+
+  @Option(names = "--heat", paramLabel = "abs|positive", defaultValue = Heat.DEFAULT_LABEL,
+      description = {"How the filter u becomes the heatmap: abs |u| (the paper's; also shows the regions the filter",
+          "inverts to suppress other classes), positive max(u, 0) (only the evidence for the class) (default: ${DEFAULT-VALUE})."})
+  String heat;
 
   @Option(names = "--variant", paramLabel = "class-specific|class-oblivious", defaultValue = "class-specific",
       description = "Explain one class, or the whole output (default: ${DEFAULT-VALUE}).")
@@ -194,6 +200,7 @@ final class ExplainCommand implements Callable<Integer> {
         .withSolver(SolverKind.parse(solver))
         .withVariant(Variant.parse(variant))
         .withLoss(Loss.parse(loss))
+        .withHeat(Heat.parse(heat))
         .withClasses(classes)
         .withTopK(topK)
         .withFilter(FilterType.parse(filter))
@@ -277,7 +284,8 @@ final class ExplainCommand implements Callable<Integer> {
       } else {
         x.put("class", e.classId()).put("label", e.label());
       }
-      x.put("solver", e.solver().label()).put("iterations", e.iterations());
+      x.put("solver", e.solver().label()).put("loss_function", e.objective() == null ? null : e.objective().label())
+          .put("heat", e.heat() == null ? null : e.heat().label()).put("iterations", e.iterations());
       if (Float.isNaN(e.loss())) {
         x.putNull("loss");
       } else {

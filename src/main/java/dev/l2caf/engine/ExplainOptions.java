@@ -1,6 +1,7 @@
 package dev.l2caf.engine;
 
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Heat;
 import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
@@ -18,10 +19,11 @@ import java.util.List;
  * @param classes explicit target classes (model output indices); empty to use the top {@code topK}
  * @param method L2-CAF, or a baseline (CAM, Grad-CAM, random) explained with the same outputs
  * @param loss the class-specific loss (the class-oblivious variant has its own)
+ * @param heat how L2-CAF's filter becomes the heatmap
  */
 public record ExplainOptions(
     String layer, Mode mode, SolverKind solver, Variant variant, List<Integer> classes, int topK,
-    FilterType filter, long seed, double boxThreshold, int unroll, Method method, Loss loss) {
+    FilterType filter, long seed, double boxThreshold, int unroll, Method method, Loss loss, Heat heat) {
 
   public static final double DEFAULT_BOX_THRESHOLD = dev.l2caf.image.BoxExtractor.DEFAULT_THRESHOLD_FRACTION;
   /** Optimization steps per session call; measured fastest for the shipped model (bench: 5-10 beat 1 and 50). */
@@ -39,55 +41,61 @@ public record ExplainOptions(
 
   public static ExplainOptions defaults() {
     return new ExplainOptions(ModelManifest.LAST_LAYER, null, SolverKind.AUTO, Variant.CLASS_SPECIFIC, List.of(), 1,
-        FilterType.L2NORM, 0, DEFAULT_BOX_THRESHOLD, DEFAULT_UNROLL, Method.L2CAF, Loss.REFERENCE);
+        FilterType.L2NORM, 0, DEFAULT_BOX_THRESHOLD, DEFAULT_UNROLL, Method.L2CAF, Loss.DEFAULT,
+        Heat.DEFAULT);
   }
 
   public ExplainOptions withLayer(String value) {
-    return new ExplainOptions(value, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(value, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withMode(Mode value) {
-    return new ExplainOptions(layer, value, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(layer, value, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withSolver(SolverKind value) {
-    return new ExplainOptions(layer, mode, value, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(layer, mode, value, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withVariant(Variant value) {
-    return new ExplainOptions(layer, mode, solver, value, classes, topK, filter, seed, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(layer, mode, solver, value, classes, topK, filter, seed, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withClasses(List<Integer> value) {
-    return new ExplainOptions(layer, mode, solver, variant, value, topK, filter, seed, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(layer, mode, solver, variant, value, topK, filter, seed, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withTopK(int value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, value, filter, seed, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(layer, mode, solver, variant, classes, value, filter, seed, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withFilter(FilterType value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, value, seed, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, value, seed, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withSeed(long value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, value, boxThreshold, unroll, method, loss);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, value, boxThreshold, unroll, method, loss, heat);
   }
 
   public ExplainOptions withBoxThreshold(double value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, value, unroll, method, loss);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, value, unroll, method, loss, heat);
   }
 
   public ExplainOptions withUnroll(int value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value, method, loss);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, value, method, loss, heat);
   }
 
   public ExplainOptions withMethod(Method value) {
-    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, value, loss);
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, value, loss, heat);
   }
 
   public ExplainOptions withLoss(Loss value) {
     return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method,
+        value, heat);
+  }
+
+  public ExplainOptions withHeat(Heat value) {
+    return new ExplainOptions(layer, mode, solver, variant, classes, topK, filter, seed, boxThreshold, unroll, method, loss,
         value);
   }
 
@@ -98,10 +106,10 @@ public record ExplainOptions(
 
   /** What images must share to be explained in one batch: everything but classes, top-k and box threshold. */
   public record PlanKey(String layer, Mode mode, SolverKind solver, Variant variant, FilterType filter, long seed,
-      int unroll, Method method, Loss loss) {}
+      int unroll, Method method, Loss loss, Heat heat) {}
 
   public PlanKey planKey() {
-    return new PlanKey(layer, effectiveMode(), solver, variant, filter, seed, unroll, method, effectiveLoss());
+    return new PlanKey(layer, effectiveMode(), solver, variant, filter, seed, unroll, method, effectiveLoss(), heat);
   }
 
   /** The mode in effect: the given one, or fast at the last layer and slow elsewhere. */

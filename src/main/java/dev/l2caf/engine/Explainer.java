@@ -12,6 +12,7 @@ import dev.l2caf.method.ExactSolver;
 import dev.l2caf.method.FilterProblem;
 import dev.l2caf.method.FilterSolution;
 import dev.l2caf.method.Loss;
+import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.ReplaySolver;
 import dev.l2caf.method.Solver;
@@ -88,7 +89,7 @@ public final class Explainer {
     }
     FilterProblem problem = new FilterProblem(plan.head(),
         forward.features().rows(rowImage.stream().mapToInt(Integer::intValue).toArray()),
-        objectives.toArray(new float[0][]), shared.effectiveLoss(), shared.filter(), shared.seed());
+        objectives.toArray(new float[0][]), shared.effectiveLoss(), shared.filter(), shared.seed(), shared.heat());
     List<FilterSolution> solutions = plan.solver().solve(model, problem);
     long t2 = System.nanoTime();
 
@@ -106,8 +107,9 @@ public final class Explainer {
       List<ClassExplanation> explanations = new ArrayList<>();
       for (Integer c : targets.get(i)) {
         FilterSolution s = solutions.get(row);
-        explanations.add(new ClassExplanation(c, c == null ? null : model.labels().name(c), s.solver(), s.iterations(),
-            s.loss(), s.heatmap(), s.height(), s.width(), boxes[row]));
+        boolean l2caf = shared.method() == Method.L2CAF;
+        explanations.add(new ClassExplanation(c, c == null ? null : model.labels().name(c), s.solver(),
+            l2caf ? shared.effectiveLoss() : null, l2caf ? shared.heat() : null, s.iterations(), s.loss(), s.heatmap(), s.height(), s.width(), boxes[row]));
         row++;
       }
       out.add(new ImageExplanation(image.source(), image.width(), image.height(), model.name(), shared.layer(),

@@ -22,9 +22,11 @@ public final class CurvePlot {
   private static final int PANEL_HEIGHT = 380;
   private static final int TOP = 80;
   private static final int[] LEFT = {90, 690};
-  private static final Map<Method, Color> COLORS = Map.of(
-      Method.L2CAF, new Color(0xD62728), Method.CAM, new Color(0x1F77B4),
-      Method.GRADCAM, new Color(0x2CA02C), Method.RANDOM, new Color(0x7F7F7F));
+  private static final Map<Method, Color> BASELINE_COLORS = Map.of(
+      Method.CAM, new Color(0x1F77B4), Method.GRADCAM, new Color(0x2CA02C), Method.RANDOM, new Color(0x7F7F7F));
+  /** L2-CAF's rows, in report order: reds, oranges, purples and browns, apart from the baselines' colors. */
+  private static final Color[] L2CAF_COLORS = {new Color(0xD62728), new Color(0xFF7F0E), new Color(0x9467BD),
+      new Color(0x8C564B), new Color(0xE377C2), new Color(0xBCBD22), new Color(0x17BECF), new Color(0x393B79)};
   private static final Stroke SOLID = new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
   private static final Stroke DASHED = new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10,
       new float[] {9, 6}, 0);
@@ -104,6 +106,7 @@ public final class CurvePlot {
     g.setTransform(saved);
 
     int legendY = TOP + 22;
+    int l2cafRows = 0;
     for (EvalReport.Summary s : summaries) {
       double[] curve = deletion ? s.meanDeletionCurve() : s.meanInsertionCurve();
       Path2D.Double path = new Path2D.Double();
@@ -116,13 +119,15 @@ public final class CurvePlot {
           path.lineTo(x, y);
         }
       }
-      Color color = COLORS.get(s.method());
-      Stroke stroke = s.method() == Method.RANDOM ? DASHED : SOLID;
+      Method method = s.method().method();
+      Color color = method == Method.L2CAF ? L2CAF_COLORS[l2cafRows++ % L2CAF_COLORS.length]
+          : BASELINE_COLORS.get(method);
+      Stroke stroke = method == Method.RANDOM ? DASHED : SOLID;
       g.setColor(color);
       g.setStroke(stroke);
       g.draw(path);
       // Legend in the corner the curves leave free: top right for deletion, top left for insertion.
-      int legendX = deletion ? left + PANEL_WIDTH - 190 : left + 15;
+      int legendX = deletion ? left + PANEL_WIDTH - 270 : left + 15;
       g.drawLine(legendX, legendY - 5, legendX + 30, legendY - 5);
       g.setColor(Color.BLACK);
       g.drawString(String.format("%s  AUC %.3f", s.method().label(), deletion ? s.deletionAuc() : s.insertionAuc()),

@@ -11,8 +11,6 @@ import dev.l2caf.image.ImageLimits;
 import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.InputSpec;
 import dev.l2caf.image.PreparedImage;
-import dev.l2caf.method.Loss;
-import dev.l2caf.method.Method;
 import dev.l2caf.model.LoadedModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,10 +38,10 @@ public final class Evaluation {
   public record ImageFile(String name, Path path) {}
 
   /**
-   * @param methods in the order the report lists them
-   * @param loss L2-CAF's class-specific loss
+   * @param methods the rows, in the order the report lists them
+   * @param layer the layer every method explains (a name from the manifest or a tensor name)
    */
-  public record Settings(List<Method> methods, int batchSize, long seed, Loss loss) {
+  public record Settings(List<EvalMethod> methods, String layer, int batchSize, long seed) {
     public Settings {
       methods = List.copyOf(methods);
       if (methods.isEmpty()) {
@@ -58,7 +56,7 @@ public final class Evaluation {
   /** Hears about each image as it goes; called on the evaluating thread. */
   public interface Listener {
     /** One image is scored with one method. */
-    void evaluated(String image, Method method);
+    void evaluated(String image, EvalMethod method);
 
     /** An image was skipped (unreadable, or boxes outside it); the others go on. */
     void failed(String image, String message);
@@ -70,9 +68,10 @@ public final class Evaluation {
    */
   public static EvalReport run(LoadedModel model, List<ImageFile> images, GroundTruth truth, Settings settings,
       Listener listener) {
-    List<ExplainOptions> options = settings.methods().stream()
-        .map(m -> ExplainOptions.defaults().withMethod(m).withSeed(settings.seed()).withLoss(settings.loss())).toList();
-    options.forEach(o -> Explainer.plan(model, o.withClasses(List.copyOf(truth.allClasses()))));
+    ExplainOptions base = ExplainOptions.defaults().withLayer(settings.layer()).withSeed(settings.seed());
+    Map<EvalMethod, ExplainOptions> options = new LinkedHashMap<>();
+    settings.methods().forEach(m -> options.put(m, m.options(base)));
+    options.values().forEach(o -> Explainer.plan(model, o.withClasses(List.copyOf(truth.allClasses()))));
     InputSpec spec = model.inputSpec();
     double sigma = Perturbation.blurSigma(spec.width(), spec.height());
     List<EvalReport.Pair> pairs = new ArrayList<>();
@@ -89,9 +88,8 @@ public final class Evaluation {
         }
       }
     }
-    ExplainOptions first = options.get(0);
-    return new EvalReport(model.name(), first.layer(), spec.width(), spec.height(), sigma, settings.seed(), settings.loss(),
-        evaluated, settings.methods(), pairs);
+    return new EvalReport(model.name(), settings.layer(), spec.width(), spec.height(), sigma, settings.seed(), evaluated,
+        settings.methods(), pairs);
   }
 
   /** The decoded image, or empty after telling the listener why it is skipped. */
@@ -119,10 +117,10 @@ public final class Evaluation {
 
   /** One (image, class) pair of a batch, collecting each method's score. */
   private record Target(PreparedImage image, int classId, double probability, List<Box> boxes,
-      Map<Method, EvalReport.Score> scores) {}
+      Map<EvalMethod, EvalReport.Score> scores) {}
 
   private static List<EvalReport.Pair> evaluateBatch(LoadedModel model, List<PreparedImage> batch, GroundTruth truth,
-      List<ExplainOptions> options, double sigma, Listener listener) {
+      Map<EvalMethod, ExplainOptions> options, double sigma, Listener listener) {
     InputSpec spec = model.inputSpec();
     List<float[]> inputs = batch.stream().map(PreparedImage::modelInput).toList();
     // The classes are fixed once, so every method explains exactly the same pairs.
@@ -135,20 +133,20 @@ public final class Evaluation {
       classes.add(ids);
       float[] imageLogits = logits[i];
       ids.forEach(c -> targets.add(new Target(image, c, Metrics.probability(imageLogits, c),
-          truth.boxes(image.source(), c), new EnumMap<>(Method.class))));
+          truth.boxes(image.source(), c), new LinkedHashMap<>())));
     }
     List<float[]> blurred = inputs.stream()
         .map(input -> Perturbation.gaussianBlur(input, spec.width(), spec.height(), sigma)).toList();
-    for (ExplainOptions base : options) {
-      List<ExplainOptions> perImage = classes.stream().map(base::withClasses).toList();
+    for (Map.Entry<EvalMethod, ExplainOptions> method : options.entrySet()) {
+      List<ExplainOptions> perImage = classes.stream().map(method.getValue()::withClasses).toList();
       List<ImageExplanation> explained = Explainer.explain(model, batch, perImage);
       int next = 0;
       for (int i = 0; i < batch.size(); i++) {
         for (ClassExplanation e : explained.get(i).explanations()) {
           Target target = targets.get(next++); // explanations come in the order of the classes asked for
-          target.scores().put(base.method(), score(model, target, blurred.get(i), e));
+          target.scores().put(method.getKey(), score(model, target, blurred.get(i), e));
         }
-        listener.evaluated(batch.get(i).source(), base.method());
+        listener.evaluated(batch.get(i).source(), method.getKey());
       }
     }
     List<EvalReport.Pair> pairs = new ArrayList<>();
@@ -172,7 +170,7 @@ public final class Evaluation {
         .mapToObj(t -> Metrics.localization(grid, gh, gw, image.width(), image.height(), t, boxes)).toList();
     InputSpec spec = model.inputSpec();
     int[] order = Perturbation.mostSalientFirst(grid, gh, gw, spec.width(), spec.height());
-    return new EvalReport.Score(peak, pointingHit, localizations,
+    return new EvalReport.Score(grid, gh, gw, peak, pointingHit, localizations,
         Perturbation.deletionCurve(model::logits, image.modelInput(), blurred, order, e.classId()),
         Perturbation.insertionCurve(model::logits, image.modelInput(), blurred, order, e.classId()));
   }

@@ -89,4 +89,42 @@ public final class Metrics {
     }
     return Math.exp(logits[classId] - max) / sum;
   }
+
+  /**
+   * How alike two maps of one image look: the cosine of the two grids, each min-max scaled to [0, 1] first
+   * as the pictures are (so a signed map is compared as it is shown). 1 for maps of the same shape, 0 for
+   * maps without a common cell; a constant map counts as all zero.
+   */
+  public static double mapCosine(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("maps of " + a.length + " and " + b.length + " cells");
+    }
+    double[] x = minMax(a);
+    double[] y = minMax(b);
+    double dot = 0;
+    double xx = 0;
+    double yy = 0;
+    for (int i = 0; i < x.length; i++) {
+      dot += x[i] * y[i];
+      xx += x[i] * x[i];
+      yy += y[i] * y[i];
+    }
+    return xx == 0 || yy == 0 ? 0 : dot / Math.sqrt(xx * yy);
+  }
+
+  private static double[] minMax(float[] map) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : map) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    double[] scaled = new double[map.length];
+    if (max > min) {
+      for (int i = 0; i < map.length; i++) {
+        scaled[i] = (map[i] - min) / (max - min);
+      }
+    }
+    return scaled;
+  }
 }

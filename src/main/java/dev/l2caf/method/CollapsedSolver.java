@@ -58,7 +58,7 @@ public final class CollapsedSolver implements Solver {
     // Rows are independent and small (G stays in cache): one row per task, on every core.
     return IntStream.range(0, problem.rows()).parallel()
         .mapToObj(row -> optimize(objective(problem.loss(), g, row * cells * classes, cells, classes, bias,
-            problem.objectives()[row]), problem.filter(), init, f.height(), f.width()))
+            problem.objectives()[row]), problem.filter(), problem.heat(), init, f.height(), f.width()))
         .toList();
   }
 
@@ -102,7 +102,8 @@ public final class CollapsedSolver implements Solver {
   }
 
   /** The reference Adam schedule, exactly as {@link ReplaySolver} runs it, for one row. */
-  private FilterSolution optimize(CollapsedLoss loss, FilterType filter, float[] init, int height, int width) {
+  private FilterSolution optimize(CollapsedLoss loss, FilterType filter, Heat heat, float[] init, int height,
+      int width) {
     int cells = height * width;
     float[] p = init.clone();
     float[] m = new float[p.length];
@@ -139,7 +140,7 @@ public final class CollapsedSolver implements Solver {
     }
     filter.map(p, u, height, width);
     float finalLoss = loss.value(u, du);
-    return new FilterSolution(FilterSolution.finalizeHeatmap(u), height, width, finalLoss, iterations,
+    return new FilterSolution(heat.apply(u), height, width, finalLoss, iterations,
         SolverKind.COLLAPSED);
   }
 

@@ -46,7 +46,7 @@ public final class ExactSolver implements Solver {
       List<FilterSolution> out = new ArrayList<>();
       for (int i = 0; i < problem.rows(); i++) {
         float[] row = Arrays.copyOfRange(optimum, i * cells, (i + 1) * cells);
-        out.add(new FilterSolution(FilterSolution.finalizeHeatmap(row), features.height(), features.width(),
+        out.add(new FilterSolution(problem.heat().apply(row), features.height(), features.width(),
             loss[i], 0, SolverKind.EXACT));
       }
       return out;

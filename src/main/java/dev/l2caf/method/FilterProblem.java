@@ -5,10 +5,10 @@ import dev.l2caf.model.HeadReplay;
 
 /**
  * One batch of filters to optimize: row i filters {@code features} image i toward {@code objectives[i]}
- * (see {@link Loss#objective}). Rows are independent; each gets its own filter.
+ * (see {@link Loss#objective}). Rows are independent; each gets its own filter, finalized by {@code heat}.
  */
 public record FilterProblem(
-    HeadReplay head, FeatureMap features, float[][] objectives, Loss loss, FilterType filter, long seed) {
+    HeadReplay head, FeatureMap features, float[][] objectives, Loss loss, FilterType filter, long seed, Heat heat) {
   public FilterProblem {
     if (objectives.length != features.batch()) {
       throw new IllegalArgumentException(objectives.length + " objectives for " + features.batch() + " feature maps");

@@ -1,22 +1,13 @@
 package dev.l2caf.method;
 
 /**
- * A solved filter, finalized as the reference does: {@code heatmap = |u| / || |u| ||_2}, row-major
- * {@code height x width}.
+ * A solved filter, finalized by the problem's {@link Heat} (the reference: {@code |u| / || |u| ||_2}), row-major
+ * {@code height x width}; a baseline's map, signed, at unit L2 norm.
  *
  * @param loss the loss at the final filter
  * @param iterations optimization steps taken (0 for the exact solver)
  */
 public record FilterSolution(float[] heatmap, int height, int width, float loss, int iterations, SolverKind solver) {
-
-  /** |u| scaled to unit L2 norm. */
-  static float[] finalizeHeatmap(float[] u) {
-    float[] abs = new float[u.length];
-    for (int i = 0; i < u.length; i++) {
-      abs[i] = Math.abs(u[i]);
-    }
-    return unitNorm(abs);
-  }
 
   /** The map scaled to unit L2 norm (all zeros stays all zeros). */
   static float[] unitNorm(float[] map) {

@@ -87,6 +87,11 @@ public enum Loss {
     }
   };
 
+  /** The class-specific loss used when none is asked for; see the README for the measurements behind it. */
+  public static final Loss DEFAULT = REFERENCE;
+  /** {@link #DEFAULT}'s label, for option defaults. */
+  public static final String DEFAULT_LABEL = "reference";
+
   private final boolean linear;
 
   Loss(boolean linear) {

@@ -61,7 +61,7 @@ public final class ReplaySolver implements Solver {
     List<FilterSolution> out = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
       float[] row = Arrays.copyOfRange(u, i * cells, (i + 1) * cells);
-      out.add(new FilterSolution(FilterSolution.finalizeHeatmap(row), h, w, state.finalLoss[i],
+      out.add(new FilterSolution(problem.heat().apply(row), h, w, state.finalLoss[i],
           state.iterations[i], SolverKind.REPLAY));
     }
     return out;

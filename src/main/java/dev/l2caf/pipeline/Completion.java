@@ -15,9 +15,13 @@ public record Completion(
     List<Prediction> predictions, List<Explained> explanations, Timings timings, int attempt, String worker,
     ObjectNode metadata) {
 
-  /** One explained class and the s3:// URIs of its files by output kind. */
-  public record Explained(
-      Integer classId, String label, String solver, int iterations, float loss, Box box, Map<OutputKind, String> files) {}
+  /**
+   * One explained class and the s3:// URIs of its files by output kind.
+   *
+   * @param lossFunction the loss L2-CAF optimized and {@code heat} its finalization, labels; null for a baseline
+   */
+  public record Explained(Integer classId, String label, String solver, String lossFunction, String heat,
+      int iterations, float loss, Box box, Map<OutputKind, String> files) {}
 
   /** Milliseconds spent waiting for a batch, computing, storing, and in all since the record was read. */
   public record Timings(long queuedMs, long computeMs, long storeMs, long totalMs) {

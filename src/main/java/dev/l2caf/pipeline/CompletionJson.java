@@ -40,7 +40,8 @@ public final class CompletionJson {
       } else {
         x.put("class", e.classId()).put("label", e.label());
       }
-      x.put("solver", e.solver()).put("iterations", e.iterations());
+      x.put("solver", e.solver()).put("loss_function", e.lossFunction()).put("heat", e.heat())
+          .put("iterations", e.iterations());
       putLoss(x, e.loss());
       box(x.putArray("box"), e.box());
       ObjectNode files = x.putObject("files");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2caf.engine.ExplainOptions;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Heat;
 import dev.l2caf.method.Loss;
 import dev.l2caf.method.Method;
 import dev.l2caf.method.Mode;
@@ -35,7 +36,7 @@ import java.util.regex.Pattern;
 public final class RequestParser {
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Set<String> FIELDS = Set.of("id", "image", "model", "layer", "mode", "solver", "variant", "loss",
-      "classes", "top_k", "filter", "seed", "outputs", "metadata", "method");
+      "classes", "top_k", "filter", "seed", "outputs", "metadata", "method", "heat");
   /** Jackson's own defaults, fixed here so that a library upgrade cannot change what a request may be. */
   public static final int MAX_NESTING_DEPTH = 1000;
   public static final int MAX_STRING_LENGTH = 20_000_000;
@@ -147,6 +148,9 @@ public final class RequestParser {
     }
     if (root.has("loss")) {
       options = options.withLoss(parsed(root, "loss", Loss::parse));
+    }
+    if (root.has("heat")) {
+      options = options.withHeat(parsed(root, "heat", Heat::parse));
     }
     if (root.has("method")) {
       options = options.withMethod(parsed(root, "method", Method::parse));

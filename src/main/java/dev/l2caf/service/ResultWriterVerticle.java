@@ -101,8 +101,9 @@ final class ResultWriterVerticle extends VerticleBase {
         uris.put(kind, "s3://" + store.bucket() + "/" + key);
       });
       ClassExplanation x = files.explanation();
-      explained.add(new Completion.Explained(x.classId(), x.label(), x.solver().label(), x.iterations(), x.loss(),
-          x.box(), uris));
+      explained.add(new Completion.Explained(x.classId(), x.label(), x.solver().label(),
+          x.objective() == null ? null : x.objective().label(), x.heat() == null ? null : x.heat().label(),
+          x.iterations(), x.loss(), x.box(), uris));
     }
     Completion[] done = new Completion[1];
     CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0]))

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2caf.TestAssets;
+import dev.l2caf.method.Heat;
+import dev.l2caf.method.Loss;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,7 +48,9 @@ class ExplainCommandTest {
     JsonNode explanations = node.get("explanations");
     assertEquals(List.of(251, 444), List.of(explanations.get(0).get("class").asInt(), explanations.get(1).get("class").asInt()));
     for (JsonNode e : explanations) {
-      assertEquals("exact", e.get("solver").asText());
+      assertEquals(Loss.DEFAULT.linear() ? "exact" : "collapsed", e.get("solver").asText());
+      assertEquals(Loss.DEFAULT.label(), e.get("loss_function").asText());
+      assertEquals(Heat.DEFAULT.label(), e.get("heat").asText());
       JsonNode heatmap = e.get("heatmap");
       assertEquals(7, heatmap.size());
       double squares = 0;
@@ -65,6 +69,24 @@ class ExplainCommandTest {
       }
     }
     assertTrue(node.get("timings_ms").has("decode") && node.get("timings_ms").has("solve"));
+  }
+
+  @Test
+  void theLossAndHeatAskedForAreTheOnesReported() throws IOException {
+    CliRun r = run("explain", "samples/dog.jpg", "--class", "672", "--loss", "softmax", "--heat", "positive", "--json",
+        "--out", temp.resolve("l2caf").toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonNode e = JSON.readTree(r.out()).get("explanations").get(0);
+    assertEquals("softmax", e.get("loss_function").asText());
+    assertEquals("positive", e.get("heat").asText());
+    assertEquals("collapsed", e.get("solver").asText(), "softmax is not linear: the iterative schedule, collapsed");
+    e.get("heatmap").forEach(row -> row.forEach(v -> assertTrue(v.asDouble() >= 0)));
+
+    CliRun cam = run("explain", "samples/dog.jpg", "--class", "672", "--method", "cam", "--json", "--out",
+        temp.resolve("cam").toString());
+    assertEquals(0, cam.exit(), cam.err());
+    JsonNode c = JSON.readTree(cam.out()).get("explanations").get(0);
+    assertTrue(c.get("loss_function").isNull() && c.get("heat").isNull(), "a baseline optimizes no loss: " + c);
   }
 
   @Test

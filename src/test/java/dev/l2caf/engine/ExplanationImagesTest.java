@@ -11,6 +11,8 @@ import dev.l2caf.image.ImagePipeline;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.image.RgbImage;
 import dev.l2caf.image.TestImages;
+import dev.l2caf.method.Heat;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.SolverKind;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -111,7 +113,7 @@ class ExplanationImagesTest {
         grid[i] += (float) Math.exp(-(dx * dx + dy * dy) / 3);
       }
     }
-    return new ClassExplanation(1, "one", SolverKind.EXACT, 0, 0f, grid, 7, 7, null);
+    return new ClassExplanation(1, "one", SolverKind.EXACT, Loss.REFERENCE, Heat.ABS, 0, 0f, grid, 7, 7, null);
   }
 
   private static RgbImage legacyOverlay(RgbImage original, float[] v01) {

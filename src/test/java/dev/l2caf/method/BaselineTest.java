@@ -39,7 +39,7 @@ class BaselineTest {
       objectives[r] = Loss.REFERENCE.objective(classes[r], f.logits()[rows[r]]);
     }
     return new FilterProblem(MODEL.head(LAST), f.features().rows(rows), objectives, Loss.REFERENCE,
-        FilterType.L2NORM, 3);
+        FilterType.L2NORM, 3, Heat.ABS);
   }
 
   @Test
@@ -90,7 +90,7 @@ class BaselineTest {
     Forward f = MODEL.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), middle);
     FilterProblem p = new FilterProblem(MODEL.head(middle), f.features(),
         new float[][] {Loss.REFERENCE.objective(251, f.logits()[0])}, Loss.REFERENCE,
-        FilterType.L2NORM, 0);
+        FilterType.L2NORM, 0, Heat.ABS);
     FilterSolution g = new GradCamSolver().solve(MODEL, p).get(0);
     assertEquals(14 * 14, g.heatmap().length);
     for (float v : g.heatmap()) {
@@ -113,7 +113,8 @@ class BaselineTest {
   void gradientBaselinesRefuseClassObliviousRows() {
     Forward f = MODEL.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), LAST);
     FilterProblem oblivious = new FilterProblem(MODEL.head(LAST), f.features(),
-        new float[][] {Loss.KEEP_OUTPUT.objective(0, f.logits()[0])}, Loss.KEEP_OUTPUT, FilterType.L2NORM, 0);
+        new float[][] {Loss.KEEP_OUTPUT.objective(0, f.logits()[0])}, Loss.KEEP_OUTPUT, FilterType.L2NORM, 0,
+        Heat.ABS);
     assertThrows(IllegalArgumentException.class, () -> new GradCamSolver().solve(MODEL, oblivious));
   }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Heat;
+import dev.l2caf.method.Loss;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.Variant;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,7 @@ class RequestParserTest {
     String json = """
         {"id": "r-1.a_b", "image": {"uri": "s3://l2caf/in/dog.jpg"}, "model": "mobilenet-v1-050-224",
          "layer": "conv11", "mode": "slow", "solver": "iterative", "variant": "class-oblivious",
-         "classes": [251, 0], "filter": "gauss", "seed": 42, "outputs": ["raw_json"], "metadata": {"batch": 7}}
+         "classes": [251, 0], "filter": "gauss", "loss": "softmax", "heat": "positive", "seed": 42, "outputs": ["raw_json"], "metadata": {"batch": 7}}
         """;
     ExplainRequest r = ((ParseResult.Accepted) parse(json)).request();
     assertEquals("r-1.a_b", r.id());
@@ -39,6 +41,8 @@ class RequestParserTest {
     assertEquals(Mode.SLOW, r.options().mode());
     assertEquals(Variant.CLASS_OBLIVIOUS, r.options().variant());
     assertEquals(FilterType.GAUSS, r.options().filter());
+    assertEquals(Loss.SOFTMAX, r.options().loss());
+    assertEquals(Heat.POSITIVE, r.options().heat());
     assertEquals(List.of(251, 0), r.options().classes());
     assertEquals(42, r.options().seed());
     assertEquals(Set.of(OutputKind.RAW_JSON), r.outputs());
@@ -144,6 +148,8 @@ class RequestParserTest {
       "negative top_k         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"top_k\":-1}",
       "classes and top_k      | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"classes\":[1],\"top_k\":2}",
       "unknown filter         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"filter\":\"box\"}",
+      "unknown heat           | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"heat\":\"negative\"}",
+      "unknown loss           | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"loss\":\"hinge\"}",
       "unknown solver         | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"solver\":\"magic\"}",
       "unknown mode           | INVALID_REQUEST | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"mode\":\"medium\"}",
       "model climbing up      | UNKNOWN_MODEL   | {\"id\":\"x\",\"image\":{\"uri\":\"s3://bkt/k\"},\"model\":\"..\"}",
