@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * What to explain and how. Defaults: layer {@code last}, mode from the layer (fast at {@code last}, slow
- * elsewhere), auto solver, class-specific for the top-1 class with the reference loss, l2norm filter, seed 0,
+ * elsewhere), auto solver, class-specific for the top-1 class with the default loss and heat ({@link Loss#DEFAULT},
+ * {@link Heat#DEFAULT}), l2norm filter, seed 0,
  * boxes at 20% of max.
  *
  * @param mode null to derive it from the layer

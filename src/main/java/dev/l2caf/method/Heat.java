@@ -15,9 +15,9 @@ public enum Heat {
   POSITIVE;
 
   /** The finalization used when none is asked for; see the README for the measurements behind it. */
-  public static final Heat DEFAULT = ABS;
+  public static final Heat DEFAULT = POSITIVE;
   /** {@link #DEFAULT}'s label, for option defaults. */
-  public static final String DEFAULT_LABEL = "abs";
+  public static final String DEFAULT_LABEL = "positive";
 
   /** The heatmap of filter {@code u}, unit L2 norm. */
   public float[] apply(float[] u) {

@@ -88,9 +88,9 @@ public enum Loss {
   };
 
   /** The class-specific loss used when none is asked for; see the README for the measurements behind it. */
-  public static final Loss DEFAULT = REFERENCE;
+  public static final Loss DEFAULT = SOFTMAX;
   /** {@link #DEFAULT}'s label, for option defaults. */
-  public static final String DEFAULT_LABEL = "reference";
+  public static final String DEFAULT_LABEL = "softmax";
 
   private final boolean linear;
 

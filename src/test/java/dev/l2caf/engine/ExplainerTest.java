@@ -8,6 +8,7 @@ import dev.l2caf.TestAssets;
 import dev.l2caf.image.Box;
 import dev.l2caf.image.PreparedImage;
 import dev.l2caf.method.FilterType;
+import dev.l2caf.method.Heat;
 import dev.l2caf.method.Loss;
 import dev.l2caf.method.Mode;
 import dev.l2caf.method.ReplaySolver;
@@ -25,7 +26,7 @@ class ExplainerTest {
   }
 
   @Test
-  void dogIsAHuskyTypeDogAndIsExplainedExactlyByDefault() {
+  void dogIsAHuskyTypeDogAndIsExplainedWithTheDefaultLossAndHeat() {
     ImageExplanation r = explainOne("dog.jpg", ExplainOptions.defaults());
     int top = r.predictions().get(0).classId();
     assertTrue(top >= 249 && top <= 251, "top-1 is " + top + " " + r.predictions().get(0).label());
@@ -35,8 +36,15 @@ class ExplainerTest {
     assertEquals("fast", r.mode());
     ClassExplanation e = r.explanations().get(0);
     assertEquals(top, e.classId());
-    assertEquals(SolverKind.EXACT, e.solver(), "auto picks the closed form for this affine head");
-    assertEquals(0, e.iterations());
+    assertEquals(Loss.DEFAULT, e.objective());
+    assertEquals(Heat.DEFAULT, e.heat());
+    if (Loss.DEFAULT.linear()) {
+      assertEquals(SolverKind.EXACT, e.solver(), "auto picks the closed form for this affine head");
+      assertEquals(0, e.iterations());
+    } else {
+      assertEquals(SolverKind.COLLAPSED, e.solver(), "auto collapses this affine head for a non-linear loss");
+      assertTrue(e.iterations() > 0);
+    }
     assertEquals(7, e.grid().length);
     Box b = e.box();
     assertTrue(0 <= b.x0() && b.x0() < b.x1() && b.x1() <= 768 && 0 <= b.y0() && b.y0() < b.y1() && b.y1() <= 576, b.toString());
@@ -61,6 +69,8 @@ class ExplainerTest {
     assertEquals(SolverKind.COLLAPSED, softmaxLoss.explanations().get(0).solver());
     ImageExplanation meanOthers = explainOne("dog.jpg", ExplainOptions.defaults().withLoss(Loss.MEAN_OTHERS));
     assertEquals(SolverKind.EXACT, meanOthers.explanations().get(0).solver());
+    ImageExplanation reference = explainOne("dog.jpg", ExplainOptions.defaults().withLoss(Loss.REFERENCE));
+    assertEquals(SolverKind.EXACT, reference.explanations().get(0).solver());
     ImageExplanation replay = explainOne("dog.jpg", ExplainOptions.defaults().withSolver(SolverKind.REPLAY));
     assertEquals(SolverKind.REPLAY, replay.explanations().get(0).solver());
   }
@@ -93,13 +103,14 @@ class ExplainerTest {
         () -> Explainer.plan(MODEL, ExplainOptions.defaults().withLayer("block12").withMode(Mode.FAST)));
     assertEquals(ExplainException.Code.INVALID_OPTION, fastElsewhere.code());
     ExplainException exactOblivious = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
-        ExplainOptions.defaults().withSolver(SolverKind.EXACT).withVariant(Variant.CLASS_OBLIVIOUS)));
+        ExplainOptions.defaults().withLoss(Loss.REFERENCE).withSolver(SolverKind.EXACT)
+            .withVariant(Variant.CLASS_OBLIVIOUS)));
     assertEquals(ExplainException.Code.INVALID_OPTION, exactOblivious.code());
     ExplainException exactSoftmaxLoss = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
         ExplainOptions.defaults().withSolver(SolverKind.EXACT).withLoss(Loss.SOFTMAX)));
     assertTrue(exactSoftmaxLoss.getMessage().contains("softmax"), exactSoftmaxLoss.getMessage());
     ExplainException exactNonLinear = assertThrows(ExplainException.class, () -> Explainer.plan(MODEL,
-        ExplainOptions.defaults().withSolver(SolverKind.EXACT).withLayer("expand14")));
+        ExplainOptions.defaults().withLoss(Loss.REFERENCE).withSolver(SolverKind.EXACT).withLayer("expand14")));
     assertTrue(exactNonLinear.getMessage().contains("Relu6"), exactNonLinear.getMessage());
   }
 }

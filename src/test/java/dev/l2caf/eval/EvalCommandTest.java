@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2caf.cli.CliRun;
+import dev.l2caf.method.Heat;
+import dev.l2caf.method.Loss;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EvalCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DEFAULT_ROW = "l2caf:" + Loss.DEFAULT.label() + ":auto:" + Heat.DEFAULT.label();
 
   @TempDir Path temp;
 
@@ -46,7 +49,7 @@ class EvalCommandTest {
     assertEquals(List.of(0.15, 0.2, 0.3), JSON.convertValue(node.get("protocol").get("box_thresholds"), List.class));
 
     JsonNode methods = node.get("methods");
-    assertEquals(List.of("l2caf:reference:auto:abs", "random"), List.of(methods.get(0).get("method").asText(),
+    assertEquals(List.of(DEFAULT_ROW, "random"), List.of(methods.get(0).get("method").asText(),
         methods.get(1).get("method").asText()));
     for (JsonNode m : methods) {
       assertEquals(4, m.get("n").asInt());
@@ -71,10 +74,10 @@ class EvalCommandTest {
     JsonNode scream = pairs.get(3);
     assertEquals("scream.jpg", scream.get("image").asText());
     assertEquals(0, scream.get("boxes").size());
-    JsonNode screamScore = scream.get("scores").get("l2caf:reference:auto:abs");
+    JsonNode screamScore = scream.get("scores").get(DEFAULT_ROW);
     assertTrue(screamScore.get("pointing_hit").isNull(), "no boxes, no pointing game");
     assertEquals(0, screamScore.get("localization").size());
-    JsonNode dogScore = pairs.get(0).get("scores").get("l2caf:reference:auto:abs");
+    JsonNode dogScore = pairs.get(0).get("scores").get(DEFAULT_ROW);
     assertTrue(dogScore.get("pointing_hit").isBoolean());
     assertEquals(3, dogScore.get("localization").size());
     JsonNode deletion = dogScore.get("deletion_curve");
@@ -101,7 +104,7 @@ class EvalCommandTest {
     Path out = temp.resolve("out");
 
     CliRun r = run("eval", images.toString(), "--boxes", "samples/boxes.json", "--methods", "l2caf,gradcam", "--loss",
-        "reference,softmax", "--solvers", "exact,iterative", "--json", "--out", out.toString());
+        "reference,softmax", "--solvers", "exact,iterative", "--heat", "abs", "--json", "--out", out.toString());
 
     assertEquals(0, r.exit(), r.err());
     JsonNode node = JSON.readTree(r.out());
