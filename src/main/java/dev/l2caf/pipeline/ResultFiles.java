@@ -55,7 +55,9 @@ public final class ResultFiles {
     } else {
       node.put("class", e.classId()).put("label", e.label());
     }
-    node.put("solver", e.solver().label()).put("iterations", e.iterations());
+    node.put("solver", e.solver().label())
+        .put("loss_function", e.objective() == null ? null : e.objective().label())
+        .put("heat", e.heat() == null ? null : e.heat().label()).put("iterations", e.iterations());
     CompletionJson.putLoss(node, e.loss());
     node.put("width", result.width()).put("height", result.height());
     CompletionJson.box(node.putArray("box"), e.box());
