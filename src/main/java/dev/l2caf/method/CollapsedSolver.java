@@ -19,7 +19,9 @@ import org.tensorflow.types.TFloat32;
  * collapsed problem of an affine head: every filtered logit is affine in the filter map u,
  * z'_j(u) = sum_i u_i G[i, j] + b_j, so one graph call computes G [H*W, K] for each row (the head applied to
  * the feature map masked to one cell, minus the head at zero) and the iterations run on Java arrays, each
- * row on its own (49 x 1001 floats at 7x7 with 1001 classes), without the network.
+ * row on its own (49 x 1001 floats at 7x7 with 1001 classes), without the network. Where the head reads the
+ * layer only through its global mean ({@link HeadReplay#poolsFirst()}), G comes from the head on the H*W
+ * cells as 1x1 maps (one 1x1 conv per cell) instead of on H*W masked copies of the whole map.
  *
  * <p>A linear loss sum_j w_j z'_j collapses further to {@code <u, G w> + <w, b>}: H*W numbers per row.
  */
@@ -43,16 +45,9 @@ public final class CollapsedSolver implements Solver {
     }
     FeatureMap f = problem.features();
     int cells = f.height() * f.width();
-    Program program = model.program(List.of("collapse", problem.head().layer()),
-        () -> new Program(model, problem.head(), f));
-    float[] g;
-    float[] bias;
-    try (TFloat32 a = Tensors.floats(f.values(), f.batch(), f.height(), f.width(), f.channels());
-         Result r = model.session().runner().feed(program.features, a).fetch(program.cellLogits).fetch(program.bias)
-             .run()) {
-      g = Tensors.values(r.get(0));
-      bias = Tensors.values(r.get(1));
-    }
+    float[][] collapsed = collapse(model, problem.head(), f, problem.head().poolsFirst());
+    float[] g = collapsed[0];
+    float[] bias = collapsed[1];
     int classes = bias.length;
     float[] init = problem.filter().initialParameters(f.height(), f.width(), problem.seed());
     // Rows are independent and small (G stays in cache): one row per task, on every core.
@@ -60,6 +55,19 @@ public final class CollapsedSolver implements Solver {
         .mapToObj(row -> optimize(objective(problem.loss(), g, row * cells * classes, cells, classes, bias,
             problem.objectives()[row]), problem.filter(), problem.heat(), init, f.height(), f.width()))
         .toList();
+  }
+
+  /**
+   * G [N, H*W, K] and b [K] of {@code f}'s rows; {@code pooled} computes G from the cells alone, which is exact
+   * only where {@link HeadReplay#poolsFirst()} (the tests compare both ways).
+   */
+  static float[][] collapse(LoadedModel model, HeadReplay head, FeatureMap f, boolean pooled) {
+    Program program = model.program(List.of("collapse", head.layer(), pooled), () -> new Program(model, head, f, pooled));
+    try (TFloat32 a = Tensors.floats(f.values(), f.batch(), f.height(), f.width(), f.channels());
+         Result r = model.session().runner().feed(program.features, a).fetch(program.cellLogits).fetch(program.bias)
+             .run()) {
+      return new float[][] {Tensors.values(r.get(0)), Tensors.values(r.get(1))};
+    }
   }
 
   /** A row's loss as a function of its filter map u [H*W]. */
@@ -163,19 +171,29 @@ public final class CollapsedSolver implements Solver {
     return (s0 + s1) + (s2 + s3);
   }
 
-  /** Ops: G [N, H*W, K], the head's logits on each one-cell mask of each feature map minus b, and b [K]. */
+  /** Ops: G [N, H*W, K], each cell's share of the logits (the head at zero, b, subtracted), and b [K]. */
   private static final class Program {
     final Placeholder<TFloat32> features;
     final Operand<TFloat32> cellLogits;
     final Operand<TFloat32> bias;
 
-    Program(LoadedModel model, HeadReplay head, FeatureMap like) {
+    Program(LoadedModel model, HeadReplay head, FeatureMap like, boolean pooled) {
       Ops tf = FilteredHead.scope(model, "collapse");
       Graph graph = model.graph();
       int h = like.height();
       int w = like.width();
       int c = like.channels();
       features = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, h, w, c)));
+      if (pooled) {
+        // z(A) = h(mean A) with h affine: the map masked to cell i has mean A[i] / (H*W), so
+        // G[i] = (h(A[i]) - b) / (H*W), and h(A[i]) is the head on A[i] as a 1x1 map (its mean is itself).
+        Operand<TFloat32> cells = tf.reshape(features, tf.constant(new int[] {-1, 1, 1, c}));
+        Operand<TFloat32> zero = tf.zeros(tf.constant(new int[] {1, 1, 1, c}), TFloat32.class);
+        bias = tf.reshape(head.build(graph, tf.scope(), zero), tf.constant(new int[] {-1}));
+        Operand<TFloat32> logits = head.build(graph, tf.scope(), cells);
+        cellLogits = tf.math.div(tf.math.sub(logits, tf.expandDims(bias, tf.constant(0))), tf.constant((float) (h * w)));
+        return;
+      }
       float[][][][][] masks = new float[1][h * w][h][w][1];
       for (int i = 0; i < h * w; i++) {
         masks[0][i][i / w][i % w][0] = 1f;

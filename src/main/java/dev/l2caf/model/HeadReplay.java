@@ -1,5 +1,7 @@
 package dev.l2caf.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +18,10 @@ import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Scope;
 import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.OpDef;
+import org.tensorflow.proto.TensorProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -44,6 +48,7 @@ public final class HeadReplay {
   private final String logits;
   private final List<NodeDef> path;
   private final Set<String> onPath;
+  private final boolean poolsFirst;
 
   HeadReplay(GraphIndex graph, String layer, String logits) {
     this.layer = layer;
@@ -53,6 +58,11 @@ public final class HeadReplay {
       throw new ModelException("layer " + layer + " does not lead to the logits " + logits);
     }
     this.onPath = path.stream().map(NodeDef::getName).collect(Collectors.toSet());
+    this.poolsFirst = path.stream()
+        .filter(node -> node.getInputList().stream().anyMatch(i -> !i.startsWith("^")
+            && GraphIndex.nodeName(i).equals(GraphIndex.nodeName(layer))
+            && GraphIndex.outputIndex(i) == GraphIndex.outputIndex(layer)))
+        .allMatch(node -> isSpatialMean(graph, node));
   }
 
   public String layer() {
@@ -83,6 +93,45 @@ public final class HeadReplay {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether every op that reads the layer is a Mean over height and width, so that the logits depend on the
+   * layer only through its spatial mean: z(A) = h(mean_hw A). Then a [N, 1, 1, C] input is A's mean itself,
+   * and the head accepts any spatial size.
+   */
+  public boolean poolsFirst() {
+    return poolsFirst;
+  }
+
+  private static boolean isSpatialMean(GraphIndex graph, NodeDef node) {
+    if (!node.getOp().equals("Mean") || node.getInputCount() < 2) {
+      return false;
+    }
+    String axesName = GraphIndex.nodeName(node.getInput(1));
+    if (!graph.contains(axesName)) {
+      return false;
+    }
+    NodeDef axes = graph.node(axesName);
+    AttrValue value = axes.getAttrMap().get("value");
+    if (!axes.getOp().equals("Const") || value == null) {
+      return false;
+    }
+    Set<Long> reduced = Set.copyOf(integers(value.getTensor()));
+    return reduced.equals(Set.of(1L, 2L)) || reduced.equals(Set.of(-3L, -2L));
+  }
+
+  /** The values of an integer constant, written as a list or as raw little-endian bytes. */
+  private static List<Long> integers(TensorProto tensor) {
+    List<Long> out = new ArrayList<>();
+    tensor.getIntValList().forEach(v -> out.add((long) v));
+    tensor.getInt64ValList().forEach(out::add);
+    ByteBuffer bytes = tensor.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    boolean wide = tensor.getDtype() == DataType.DT_INT64;
+    while (bytes.remaining() >= (wide ? 8 : 4)) {
+      out.add(wide ? bytes.getLong() : bytes.getInt());
+    }
+    return out;
   }
 
   private static boolean isTraining(NodeDef node) {

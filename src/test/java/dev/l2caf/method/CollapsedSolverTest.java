@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.l2caf.TestAssets;
 import dev.l2caf.model.Forward;
+import dev.l2caf.model.HeadReplay;
+import dev.l2caf.model.LoadedModel;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,6 +67,47 @@ class CollapsedSolverTest {
         }
       }
     }
+  }
+
+  @Test
+  void cellsThroughThePooledHeadEqualMaskedMaps() {
+    Forward f = forward(LAST, "dog.jpg", "eagle.jpg", "giraffe.jpg");
+    HeadReplay head = MODEL.head(LAST);
+    assertTrue(head.poolsFirst(), head.opTypes().toString());
+    float[][] pooled = CollapsedSolver.collapse(MODEL, head, f.features(), true);
+    float[][] masked = CollapsedSolver.collapse(MODEL, head, f.features(), false);
+    assertEquals(masked[0].length, pooled[0].length);
+    assertCloseRelative(masked[1], pooled[1], "b");
+    assertCloseRelative(masked[0], pooled[0], "G");
+  }
+
+  @Test
+  void averagePoolHeadsKeepTheMaskedMaps() {
+    // MobileNet v1 pools with a 7x7 VALID AvgPool, which refuses a 1x1 map: the masked G must be used.
+    LoadedModel small = TestAssets.smallModel();
+    String last = small.layerTensor("last");
+    HeadReplay head = small.head(last);
+    assertTrue(head.isAffine() && !head.poolsFirst(), head.opTypes().toString());
+    assertTrue(!MODEL.head(MODEL.layerTensor("expand14")).poolsFirst());
+    Forward f = small.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), last);
+    float[][] objectives = {Loss.SOFTMAX.objective(251, f.logits()[0])};
+    FilterProblem p = new FilterProblem(head, f.features(), objectives, Loss.SOFTMAX, FilterType.L2NORM, 7);
+    FilterSolution collapsed = COLLAPSED.solve(small, p).get(0);
+    FilterSolution replay = REPLAY.solve(small, p).get(0);
+    assertTrue(cosine(replay.heatmap(), collapsed.heatmap()) >= 0.9999);
+    assertTrue(Math.abs(collapsed.loss() - replay.loss()) <= 1e-4 * Math.abs(replay.loss()));
+  }
+
+  /** Each value within 1e-5 of the largest magnitude in {@code expected}. */
+  private static void assertCloseRelative(float[] expected, float[] actual, String what) {
+    double scale = 0;
+    double worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      scale = Math.max(scale, Math.abs(expected[i]));
+      worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+    }
+    assertTrue(scale > 0, what + " is all zeros");
+    assertTrue(worst <= 1e-5 * scale, what + ": max difference " + worst + " at scale " + scale);
   }
 
   @Test
