@@ -91,7 +91,7 @@ class CollapsedSolverTest {
     assertTrue(!MODEL.head(MODEL.layerTensor("expand14")).poolsFirst());
     Forward f = small.forward(List.of(TestAssets.sample("dog.jpg").modelInput()), last);
     float[][] objectives = {Loss.SOFTMAX.objective(251, f.logits()[0])};
-    FilterProblem p = new FilterProblem(head, f.features(), objectives, Loss.SOFTMAX, FilterType.L2NORM, 7);
+    FilterProblem p = new FilterProblem(head, f.features(), objectives, Loss.SOFTMAX, FilterType.L2NORM, 7, Heat.ABS);
     FilterSolution collapsed = COLLAPSED.solve(small, p).get(0);
     FilterSolution replay = REPLAY.solve(small, p).get(0);
     assertTrue(cosine(replay.heatmap(), collapsed.heatmap()) >= 0.9999);
