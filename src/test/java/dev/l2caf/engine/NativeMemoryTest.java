@@ -74,9 +74,10 @@ class NativeMemoryTest {
     }
     System.gc();
     long end = outsideHeapBytes();
-    // The decoders' native allocations make RSS wander by +-50 MiB (measured over 6000 failures, no trend);
-    // the smallest tensor a failure could leak (the 224x224x3 float input, 600 KB) would add 900 MB here.
+    // The decoders' native allocations make RSS wander: +-50 MiB alone (measured over 6000 failures, no trend),
+    // up to +156 MiB late in the full suite's 6 GB JVM. The smallest tensor a failure could leak (the 224x224x3
+    // float input, 600 KB) would add 900 MB here, three times the bound.
     long grownMiB = (end - warm) / 1_048_576;
-    assertTrue(grownMiB < 128, "native memory grew by " + grownMiB + " MiB over 1500 failures, from " + warm / 1_048_576 + " MiB");
+    assertTrue(grownMiB < 300, "native memory grew by " + grownMiB + " MiB over 1500 failures, from " + warm / 1_048_576 + " MiB");
   }
 }
