@@ -99,32 +99,16 @@ public final class Metrics {
     if (a.length != b.length) {
       throw new IllegalArgumentException("maps of " + a.length + " and " + b.length + " cells");
     }
-    double[] x = minMax(a);
-    double[] y = minMax(b);
+    float[] x = HeatmapRendering.normalizeMinMax(a);
+    float[] y = HeatmapRendering.normalizeMinMax(b);
     double dot = 0;
     double xx = 0;
     double yy = 0;
     for (int i = 0; i < x.length; i++) {
-      dot += x[i] * y[i];
-      xx += x[i] * x[i];
-      yy += y[i] * y[i];
+      dot += (double) x[i] * y[i];
+      xx += (double) x[i] * x[i];
+      yy += (double) y[i] * y[i];
     }
     return xx == 0 || yy == 0 ? 0 : dot / Math.sqrt(xx * yy);
-  }
-
-  private static double[] minMax(float[] map) {
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : map) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
-    double[] scaled = new double[map.length];
-    if (max > min) {
-      for (int i = 0; i < map.length; i++) {
-        scaled[i] = (map[i] - min) / (max - min);
-      }
-    }
-    return scaled;
   }
 }
