@@ -43,7 +43,8 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    // Timeouts on every poll: a child that accepts the connection but never answers must not hang the test.
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -51,7 +52,7 @@ final class WorkerProcess implements AutoCloseable {
       }
       try {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
-            .build(), HttpResponse.BodyHandlers.discarding());
+            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
         }
