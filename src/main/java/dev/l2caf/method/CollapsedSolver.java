@@ -90,23 +90,38 @@ public final class CollapsedSolver implements Solver {
         return dot(gw, 0, u, cells) + constant;
       };
     }
+    // G twice, as one array per cell and one per class, so that both products below are loops of
+    // multiply-adds into an array (which the JIT vectorizes) rather than sums (which it does not), over arrays
+    // of their own (an offset into one big array also keeps it from vectorizing).
+    float[][] byCell = new float[cells][];
+    float[][] byClass = new float[classes][cells];
+    for (int i = 0; i < cells; i++) {
+      byCell[i] = java.util.Arrays.copyOfRange(g, offset + i * classes, offset + (i + 1) * classes);
+      for (int k = 0; k < classes; k++) {
+        byClass[k][i] = byCell[i][k];
+      }
+    }
     float[] z = new float[classes];
     float[] dz = new float[classes];
     return (u, du) -> {
       System.arraycopy(bias, 0, z, 0, classes);
       for (int i = 0; i < cells; i++) {
-        float ui = u[i];
-        int at = offset + i * classes;
-        for (int k = 0; k < classes; k++) {
-          z[k] += ui * g[at + k];
-        }
+        multiplyAdd(z, byCell[i], u[i]);
       }
       float value = loss.value(z, objective, dz);
-      for (int i = 0; i < cells; i++) {
-        du[i] = dot(g, offset + i * classes, dz, classes);
+      java.util.Arrays.fill(du, 0f);
+      for (int k = 0; k < classes; k++) {
+        multiplyAdd(du, byClass[k], dz[k]);
       }
       return value;
     };
+  }
+
+  /** y += a * x, element by element. */
+  private static void multiplyAdd(float[] y, float[] x, float a) {
+    for (int k = 0; k < x.length; k++) {
+      y[k] += a * x[k];
+    }
   }
 
   /** The reference Adam schedule, exactly as {@link ReplaySolver} runs it, for one row. */

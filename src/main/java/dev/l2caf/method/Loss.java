@@ -52,15 +52,17 @@ public enum Loss {
       double weightSum = 0;
       double weighted = 0;
       for (int k = 0; k < z.length; k++) {
-        sumExp += Math.exp(z[k] - max);
+        double e = Math.exp(z[k] - max);
+        dz[k] = (float) e; // softmax(z)_k * sumExp, scaled below
+        sumExp += e;
         weightSum += objective[k];
         weighted += (double) objective[k] * z[k];
       }
-      double lse = max + Math.log(sumExp);
+      float scale = (float) (weightSum / sumExp);
       for (int k = 0; k < z.length; k++) {
-        dz[k] = (float) (objective[k] - weightSum * Math.exp(z[k] - lse));
+        dz[k] = objective[k] - scale * dz[k];
       }
-      return (float) (weighted - weightSum * lse);
+      return (float) (weighted - weightSum * (max + Math.log(sumExp)));
     }
   },
   /** The class-oblivious loss: mean_j (z_j - z'_j)^2 (the objective row is z, the unfiltered logits). */
