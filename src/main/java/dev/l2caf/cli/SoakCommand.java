@@ -41,7 +41,7 @@ final class SoakCommand implements Callable<Integer> {
 
   @Option(names = "--outputs", paramLabel = "KIND", split = ",", description = {
       "Outputs each request asks for, e.g. heatmap_png,overlay_jpg,raw_json (default: none named, so the",
-      "service's default, raw_json)."})
+      "service's default: no files, the labels in the completion)."})
   List<String> outputs = List.of();
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")

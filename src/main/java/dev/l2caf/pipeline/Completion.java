@@ -20,8 +20,9 @@ public record Completion(
    *
    * @param lossFunction the loss L2-CAF optimized and {@code heat} its finalization, labels; null for a baseline
    */
+  /** One explained class; {@code heatmap} is the raw grid (rows of the layer's cells), the label with the box. */
   public record Explained(Integer classId, String label, String solver, String lossFunction, String heat,
-      int iterations, float loss, Box box, Map<OutputKind, String> files) {}
+      int iterations, float loss, Box box, float[][] heatmap, Map<OutputKind, String> files) {}
 
   /** Milliseconds spent waiting for a batch, computing, storing, and in all since the record was read. */
   public record Timings(long queuedMs, long computeMs, long storeMs, long totalMs) {

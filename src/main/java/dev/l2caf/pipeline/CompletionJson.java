@@ -44,6 +44,7 @@ public final class CompletionJson {
           .put("iterations", e.iterations());
       putLoss(x, e.loss());
       box(x.putArray("box"), e.box());
+      x.set("heatmap", JSON.valueToTree(e.heatmap()));
       ObjectNode files = x.putObject("files");
       e.files().forEach((kind, uri) -> files.put(kind.wireName(), uri));
     }

@@ -27,10 +27,11 @@ public enum OutputKind {
   }
 
   /**
-   * What a request without {@code outputs} gets: the labels of a backfill are the raw grid and the box (in the
-   * completion event); pictures are for people and are asked for.
+   * What a request without {@code outputs} gets: no files. The labels of a backfill are the raw grid and the
+   * box, and both are in the completion event (and its stored copy, completion.json); pictures are for people
+   * and are asked for. A file per request would double the object-store writes of a backfill.
    */
-  public static final java.util.Set<OutputKind> DEFAULTS = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(RAW_JSON));
+  public static final java.util.Set<OutputKind> DEFAULTS = java.util.Collections.emptySet();
 
   /** Whether this kind is drawn over the original image (which must then be kept at full size). */
   public boolean overlay() {

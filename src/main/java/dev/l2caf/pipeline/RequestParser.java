@@ -239,13 +239,14 @@ public final class RequestParser {
   }
 
   private static Set<OutputKind> outputs(JsonNode node) {
-    if (node == null) {
-      return EnumSet.copyOf(OutputKind.DEFAULTS);
-    }
-    if (!node.isArray() || node.isEmpty()) {
-      throw invalid("outputs must be a non-empty array of heatmap_png, overlay_png, overlay_jpg, raw_json");
-    }
     Set<OutputKind> outputs = EnumSet.noneOf(OutputKind.class);
+    if (node == null) {
+      outputs.addAll(OutputKind.DEFAULTS);
+      return outputs;
+    }
+    if (!node.isArray()) {
+      throw invalid("outputs must be an array of heatmap_png, overlay_png, overlay_jpg, raw_json (empty: no files)");
+    }
     for (JsonNode o : node) {
       OutputKind kind = null;
       for (OutputKind k : OutputKind.values()) {

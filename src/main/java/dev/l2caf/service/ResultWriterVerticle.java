@@ -103,7 +103,7 @@ final class ResultWriterVerticle extends VerticleBase {
       ClassExplanation x = files.explanation();
       explained.add(new Completion.Explained(x.classId(), x.label(), x.solver().label(),
           x.objective() == null ? null : x.objective().label(), x.heat() == null ? null : x.heat().label(),
-          x.iterations(), x.loss(), x.box(), uris));
+          x.iterations(), x.loss(), x.box(), x.grid(), uris));
     }
     Completion[] done = new Completion[1];
     CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0]))

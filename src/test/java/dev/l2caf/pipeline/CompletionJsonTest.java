@@ -25,8 +25,9 @@ class CompletionJsonTest {
     Completion ok = new Completion("r1", true, null, null, "m", "last",
         List.of(new Prediction(251, "Siberian husky", 0.3f)),
         List.of(new Completion.Explained(251, "Siberian husky", "exact", "reference", "abs", 0, -28.4f, new Box(1, 2, 30, 40),
-            Map.of(OutputKind.OVERLAY_PNG, "s3://b/results/m/r1/251/overlay.png")),
-            new Completion.Explained(null, null, "iterative", "keep-output", "abs", 151, 0.2f, new Box(0, 0, 5, 5), Map.of())),
+            new float[][] {{0.5f, 0f}, {0.25f, 0.8f}}, Map.of(OutputKind.OVERLAY_PNG, "s3://b/results/m/r1/251/overlay.png")),
+            new Completion.Explained(null, null, "iterative", "keep-output", "abs", 151, 0.2f, new Box(0, 0, 5, 5),
+            new float[][] {{1f}}, Map.of())),
         new Completion.Timings(1, 2, 3, 6), 1, "1@host", metadata);
     OutputUnit okResult = Schemas.check(Schemas.COMPLETION, json(ok));
     assertTrue(okResult.getValid(), okResult.toString());

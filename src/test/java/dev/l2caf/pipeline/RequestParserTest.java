@@ -66,7 +66,9 @@ class RequestParserTest {
     String json = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}}";
     ExplainRequest r = ((ParseResult.Accepted) parse(json)).request();
     assertArrayEquals(bytes, ((ImageSource.Inline) r.image()).bytes());
-    assertEquals(Set.of(OutputKind.RAW_JSON), r.outputs(), "the labels only by default, no pictures");
+    assertEquals(Set.of(), r.outputs(), "no files by default: the labels are in the completion event");
+    String none = "{\"id\":\"x\",\"image\":{\"base64\":\"AQID\"},\"outputs\":[]}";
+    assertEquals(Set.of(), ((ParseResult.Accepted) parse(none)).request().outputs(), "no files, asked for");
     String big = "{\"id\":\"x\",\"image\":{\"base64\":\"" + Base64.getEncoder().encodeToString(new byte[2000]) + "\"}}";
     assertEquals(ErrorCode.IMAGE_TOO_LARGE, ((ParseResult.Rejected) parse(big)).code());
   }

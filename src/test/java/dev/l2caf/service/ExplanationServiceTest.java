@@ -119,15 +119,18 @@ class ExplanationServiceTest {
     // Every stage of the service path was timed; those every request passes, once per request at least.
     Map<String, Long> runs = new HashMap<>();
     status.get("stages").forEach(stage -> runs.put(stage.get("stage").asText(), stage.get("count").asLong()));
-    for (String everyRequest : List.of("decode", "forward", "solve", "boxes", "raw_json", "s3_put", "publish")) {
+    for (String everyRequest : List.of("decode", "forward", "solve", "boxes", "completion_json", "s3_put", "publish")) {
       assertTrue(runs.get(everyRequest) >= 50, everyRequest + ": " + runs);
     }
     assertEquals(Set.of("fetch", "decode", "forward", "solve", "boxes", "heatmap_png", "overlay_png", "overlay_jpg",
         "raw_json", "thumbnail", "completion_json", "s3_put", "publish"), runs.keySet(), runs.toString());
 
-    // Without outputs a request gets the labels only: the raw grid (and the box, in the completion).
-    assertEquals(Set.of("raw_json"), fieldNames(byId.get("e2e-1").get("explanations").get(0).get("files")));
-    assertTrue(byId.get("e2e-1").get("explanations").get(0).get("box").isArray());
+    // Without outputs a request gets no files, only the labels in its completion: the raw grid and the box.
+    JsonNode labelsOnly = byId.get("e2e-1").get("explanations").get(0);
+    assertEquals(Set.of(), fieldNames(labelsOnly.get("files")));
+    assertEquals(4, labelsOnly.get("box").size());
+    assertEquals(7, labelsOnly.get("heatmap").size());
+    assertEquals(7, labelsOnly.get("heatmap").get(0).size());
 
     // The stored pictures are real PNGs and JPEGs at the image's size, and the raw grid is the engine's.
     JsonNode dog = byId.get("e2e-0").get("explanations").get(0);
@@ -146,6 +149,7 @@ class ExplanationServiceTest {
     for (int y = 0; y < grid.length; y++) {
       for (int x = 0; x < grid[y].length; x++) {
         assertEquals(grid[y][x], raw.get("heatmap").get(y).get(x).floatValue(), 1e-5, "cell " + y + "," + x);
+        assertEquals(raw.get("heatmap").get(y).get(x), dog.get("heatmap").get(y).get(x), "the event's grid is the file's");
       }
     }
     String expectedKey = "s3://l2caf/results/" + TestAssets.MODEL_NAME + "/e2e-0/" + expected.classId() + "/heatmap.json";
