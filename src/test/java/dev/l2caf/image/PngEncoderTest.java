@@ -8,22 +8,25 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class PngEncoderTest {
 
   @Test
-  void rgbDecodesBackToTheSameBytesAtEveryLevel() throws IOException {
+  void rgbDecodesBackToTheSameBytesAtEveryLevelAndStrategy() throws IOException {
     Random random = new Random(7);
     for (int[] size : new int[][] {{1, 1}, {3, 2}, {17, 5}, {130, 67}}) {
       byte[] rgb = new byte[size[0] * size[1] * 3];
       random.nextBytes(rgb);
       for (int level : new int[] {0, PngEncoder.DEFAULT_LEVEL, 9}) {
-        BufferedImage decoded = read(PngEncoder.encode(size[0], size[1], 3, rgb, level));
-        assertEquals(size[0], decoded.getWidth());
-        assertEquals(size[1], decoded.getHeight());
-        assertArrayEquals(rgb, RgbImage.from(decoded).rgb());
+        for (int strategy : new int[] {Deflater.DEFAULT_STRATEGY, Deflater.HUFFMAN_ONLY}) {
+          BufferedImage decoded = read(PngEncoder.encode(size[0], size[1], 3, rgb, level, strategy));
+          assertEquals(size[0], decoded.getWidth());
+          assertEquals(size[1], decoded.getHeight());
+          assertArrayEquals(rgb, RgbImage.from(decoded).rgb());
+        }
       }
     }
   }
