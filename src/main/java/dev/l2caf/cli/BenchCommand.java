@@ -49,9 +49,10 @@ import picocli.CommandLine.Spec;
       "auto:oblivious (what auto picks for that loss; the solver column says which), slow (a 14x14 layer); then the",
       "whole service path (e2e: inline JPEG requests through embedded Kafka, the worker at max-batch --batch, embedded",
       "S3, completion events) with the default outputs and with every picture asked for (e2e-pictures), as",
-      "requests/s and as a ratio to classification at the large batch."},
+      "requests/s and as a ratio to classification at the large batch, measured again just before them (a classify",
+      "row of its own) after the service warmed up for --e2e-warm-up seconds."},
     footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer expand14", "  bench --no-e2e",
-      "  bench --model /path/to/mobilenet-v2 --loss reference,softmax"})
+      "  bench --workloads fast-exact,auto:softmax,e2e", "  bench --model /path/to/mobilenet-v2 --loss reference,softmax"})
 final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,6 +76,16 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--no-e2e", description = "Skip the service-path rows (they start Kafka and S3 here).")
   boolean skipE2e;
+
+  @Option(names = "--workloads", paramLabel = "LIST", split = ",",
+      description = "Only these rows, by workload name (decode, fast-exact, fast-iterative, fast-replay, auto:LOSS,"
+          + " auto:oblivious, slow, e2e, e2e-pictures); classify always runs, as every ratio needs it (default: all).")
+  Set<String> only;
+
+  @Option(names = "--e2e-warm-up", paramLabel = "S", defaultValue = "20",
+      description = "Seconds the service runs (every picture asked for) before its rows are measured: the JIT compiles"
+          + " the service's code (Kafka, S3 client and server) for minutes after a start (default: ${DEFAULT-VALUE}).")
+  double e2eWarmUp;
 
   @Option(names = "--loss", paramLabel = "LIST", split = ",", defaultValue = "mean-others,softmax",
       description = "Class-specific losses with a row of their own, auto solver (default: ${DEFAULT-VALUE}).")
@@ -110,22 +121,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<Row> rows = new ArrayList<>();
     String modelName;
-    double classifyLarge;
     try (ModelCache cache = new ModelCache(1); LoadedModel.Lease lease = cache.lease(modelOptions.folder())) {
       LoadedModel loaded = lease.model();
       modelName = loaded.name();
-      List<PreparedImage> decoded = new ArrayList<>();
-      try (ImagePipeline pipeline = new ImagePipeline(loaded.inputSpec(), ImageLimits.defaults())) {
-        int[] next = {0};
-        rows.add(new Row("decode", 1, measure(1, () -> {
-          int i = next[0]++ % photos.size();
-          pipeline.prepare(files.get(i).toString(), photos.get(i), false);
-          return 0.0;
-        }), Double.NaN, Double.NaN, null));
-        for (int i = 0; i < photos.size(); i++) {
-          decoded.add(pipeline.prepare(files.get(i).toString(), photos.get(i), false));
-        }
-      }
       Map<String, ExplainOptions> workloads = new LinkedHashMap<>();
       // The solver rows compare solvers on one problem, the paper's loss, which every solver can take.
       ExplainOptions paper = ExplainOptions.defaults().withLoss(Loss.REFERENCE);
@@ -139,23 +137,64 @@ final class BenchCommand implements Callable<Integer> {
       workloads.put("auto:oblivious", ExplainOptions.defaults().withVariant(Variant.CLASS_OBLIVIOUS));
       workloads.put("slow", ExplainOptions.defaults()
           .withLayer(slowLayer != null ? slowLayer : middleLayer(loaded)).withSolver(SolverKind.ITERATIVE));
+      checkWorkloads(workloads.keySet());
+
+      List<PreparedImage> decoded = new ArrayList<>();
+      try (ImagePipeline pipeline = new ImagePipeline(loaded.inputSpec(), ImageLimits.defaults())) {
+        if (wanted("decode")) {
+          int[] next = {0};
+          rows.add(new Row("decode", 1, measure(1, () -> {
+            int i = next[0]++ % photos.size();
+            pipeline.prepare(files.get(i).toString(), photos.get(i), false);
+            return 0.0;
+          }), Double.NaN, Double.NaN, null));
+        }
+        for (int i = 0; i < photos.size(); i++) {
+          decoded.add(pipeline.prepare(files.get(i).toString(), photos.get(i), false));
+        }
+      }
       for (int size : new int[] {1, batch}) {
         List<PreparedImage> inputs = cycle(decoded, size);
-        double classify = measure(size, () -> {
-          loaded.logits(inputs.stream().map(PreparedImage::modelInput).toList());
-          return 0.0;
+        Row classify = classifyRow(loaded, inputs);
+        rows.add(classify);
+        workloads.forEach((name, options) -> {
+          if (wanted(name)) {
+            rows.add(explainRow(name, loaded, inputs, options, classify.imagesPerSecond()));
+          }
         });
-        rows.add(new Row("classify", size, classify, 1.0, Double.NaN, null));
-        workloads.forEach((name, options) -> rows.add(explainRow(name, loaded, inputs, options, classify)));
       }
-      classifyLarge = rows.stream().filter(r -> r.workload().equals("classify") && r.batch() == batch)
-          .findFirst().orElseThrow().imagesPerSecond();
-    }
-    if (!skipE2e) {
-      rows.addAll(e2eRows(photos, classifyLarge));
+      if (!skipE2e && E2E_OUTPUTS.keySet().stream().anyMatch(this::wanted)) {
+        rows.addAll(e2eRows(photos, loaded, cycle(decoded, batch)));
+      }
     }
     print(modelName, rows);
     return 0;
+  }
+
+  private boolean wanted(String workload) {
+    return only == null || only.contains(workload);
+  }
+
+  private void checkWorkloads(Set<String> explainWorkloads) {
+    if (only == null) {
+      return;
+    }
+    Set<String> known = new TreeSet<>(explainWorkloads);
+    known.addAll(List.of("decode", "classify"));
+    known.addAll(E2E_OUTPUTS.keySet());
+    for (String name : only) {
+      if (!known.contains(name)) {
+        throw new ErrorHandler.UsageException("unknown workload '" + name + "' (" + String.join(", ", known) + ")");
+      }
+    }
+  }
+
+  private Row classifyRow(LoadedModel model, List<PreparedImage> inputs) {
+    double rate = measure(inputs.size(), () -> {
+      model.logits(inputs.stream().map(PreparedImage::modelInput).toList());
+      return 0.0;
+    });
+    return new Row("classify", inputs.size(), rate, 1.0, Double.NaN, null);
   }
 
   /** The first named layer (by name) whose map is twice the last layer's height: slow mode's usual place. */
@@ -171,13 +210,24 @@ final class BenchCommand implements Callable<Integer> {
     return model.graph().outputOrThrow(tensor).shape().get(1);
   }
 
-  /** The service path in this process, one row per outputs choice, on one embedded stack. */
-  private List<Row> e2eRows(List<byte[]> photos, double classify) {
+  /**
+   * The service path in this process, one row per outputs choice, on one embedded stack, after a warm-up; each
+   * row's ratio is to a classify row measured just before it (the machine's load may have moved since the
+   * first one), on this process's model while the service holds its own.
+   */
+  private List<Row> e2eRows(List<byte[]> photos, LoadedModel model, List<PreparedImage> classifyInputs) {
     List<Row> rows = new ArrayList<>();
+    int backlog = E2E_BATCHES_QUEUED * batch;
     try (EndToEnd service = EndToEnd.start(modelOptions.folder(), batch)) {
+      service.requestsPerSecond(photos, E2E_OUTPUTS.get("e2e-pictures"), backlog, e2eWarmUp);
       for (Map.Entry<String, List<String>> row : E2E_OUTPUTS.entrySet()) {
-        double rate = service.requestsPerSecond(photos, row.getValue(), E2E_BATCHES_QUEUED * batch, seconds);
-        rows.add(new Row(row.getKey(), batch, rate, rate / classify, Double.NaN, null));
+        if (!wanted(row.getKey())) {
+          continue;
+        }
+        Row classify = classifyRow(model, classifyInputs);
+        rows.add(classify);
+        double rate = service.requestsPerSecond(photos, row.getValue(), backlog, seconds);
+        rows.add(new Row(row.getKey(), batch, rate, rate / classify.imagesPerSecond(), Double.NaN, null));
       }
     } catch (Exception e) {
       throw new IllegalStateException("the service-path benchmark failed: " + e.getMessage(), e);
