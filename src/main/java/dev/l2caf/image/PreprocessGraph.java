@@ -10,6 +10,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
+import dev.l2caf.model.SessionConfigs;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
@@ -87,7 +88,7 @@ final class PreprocessGraph implements AutoCloseable {
       orientedJpeg = Map.copyOf(oriented);
       // The Java decoder has already oriented its image.
       rgbChain = chain(tf, rgb, spec);
-      session = new Session(graph);
+      session = new Session(graph, SessionConfigs.standard());
     } catch (RuntimeException e) {
       graph.close();
       throw e;

@@ -30,8 +30,6 @@ import org.tensorflow.internal.c_api.TF_Graph;
 import org.tensorflow.internal.c_api.TF_Session;
 import org.tensorflow.internal.c_api.TF_SessionOptions;
 import org.tensorflow.internal.c_api.TF_Status;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GPUOptions;
 
 /**
  * The devices TensorFlow sees in this process (TensorFlow Java has no public API for this, so the C API's
@@ -73,9 +71,8 @@ public final class Devices {
     TF_SessionOptions options = TF_NewSessionOptions();
     TF_Session session = null;
     try {
-      // Growing GPU memory: listing devices must not reserve the cards.
-      byte[] config = ConfigProto.newBuilder().setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true)).build()
-          .toByteArray();
+      // The standard config grows GPU memory: listing devices must not reserve the cards.
+      byte[] config = SessionConfigs.standard().toByteArray();
       try (BytePointer bytes = new BytePointer(config)) {
         TF_SetConfig(options, bytes, config.length, status);
       }

@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphDef;
 
 /** Reads a model folder (model.yaml + graph + labels) into a {@link LoadedModel}. */
@@ -92,7 +90,7 @@ public final class ModelLoader {
     Graph graph = new Graph();
     try {
       graph.importGraphDef(dynamic);
-      Session session = new Session(graph, sessionConfig());
+      Session session = new Session(graph, SessionConfigs.standard());
       int numClasses = (int) graph.outputOrThrow(logits).shape().get(1);
       LoadedModel model =
           new LoadedModel(folder, manifest, index, graph, session, labels, logits, layers, numClasses, device);
@@ -123,13 +121,5 @@ public final class ModelLoader {
     } catch (IOException e) {
       throw new ModelException("cannot read graph " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Grow GPU memory on demand so several models (and processes) can share a card. */
-  private static ConfigProto sessionConfig() {
-    return ConfigProto.newBuilder()
-        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
-        .setAllowSoftPlacement(true)
-        .build();
   }
 }
