@@ -2,6 +2,7 @@ package dev.l2caf.engine;
 
 import dev.l2caf.image.Colormap;
 import dev.l2caf.image.HeatmapRendering;
+import dev.l2caf.image.JpegEncoder;
 import dev.l2caf.image.PngEncoder;
 import dev.l2caf.image.RgbImage;
 
@@ -11,8 +12,8 @@ import dev.l2caf.image.RgbImage;
  * asking for more pictures costs only their encoding. Not thread-safe: one per class and thread.
  */
 public final class ExplanationImages {
-  /** JPEG quality of overlay_jpg: no visible loss on a blended photo, a tenth of the PNG's size. */
-  static final float OVERLAY_JPEG_QUALITY = 0.9f;
+  /** JPEG quality of overlay_jpg (libjpeg's 1-100): no visible loss on a blended photo, a tenth of the PNG's size. */
+  static final int OVERLAY_JPEG_QUALITY = 90;
 
   private final ClassExplanation explanation;
   private final int width;
@@ -44,7 +45,7 @@ public final class ExplanationImages {
 
   /** {@link #overlayPng} as a JPEG. */
   public byte[] overlayJpg() {
-    return HeatmapRendering.jpeg(overlay(), OVERLAY_JPEG_QUALITY);
+    return JpegEncoder.encode(overlay(), OVERLAY_JPEG_QUALITY);
   }
 
   /** A small overlay (longest side {@code maxSide}) for status pages: the overlay, shrunk. */

@@ -3,14 +3,6 @@ package dev.l2caf.image;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.ImageWriter;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.IIOImage;
 
 /**
  * Pure-Java heatmap post-processing: upsampling to image size, normalization, and pictures of the
@@ -169,24 +161,6 @@ public final class HeatmapRendering {
       return PngEncoder.gray(image.getWidth(), image.getHeight(), levels);
     }
     return PngEncoder.rgb(RgbImage.from(image));
-  }
-
-  /** Baseline JPEG of a picture at {@code quality} in (0, 1], by the JDK's native libjpeg. */
-  public static byte[] jpeg(RgbImage image, float quality) {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ImageWriteParam param = writer.getDefaultWriteParam();
-    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-    param.setCompressionQuality(quality);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
-      writer.setOutput(stream);
-      writer.write(null, new IIOImage(image.toBufferedImage(), null, null), param);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing JPEG to memory failed", e);
-    } finally {
-      writer.dispose();
-    }
-    return out.toByteArray();
   }
 
   /**
