@@ -86,6 +86,10 @@ final class RequestConsumerVerticle extends VerticleBase {
     config.put("max.poll.records", String.valueOf(Math.max(1, Math.min(500, settings.maxInFlight()))));
     config.put("max.partition.fetch.bytes", String.valueOf(settings.maxMessageBytes()));
     config.put("fetch.max.bytes", String.valueOf(Math.max(52_428_800, settings.maxMessageBytes())));
+    config.put("partition.assignment.strategy", settings.assignor().className());
+    config.put("session.timeout.ms", String.valueOf(settings.sessionTimeoutMs()));
+    // Kafka's 3 s heartbeat must stay well inside a shorter session timeout (a third, as Kafka advises).
+    config.put("heartbeat.interval.ms", String.valueOf(Math.max(1, Math.min(3_000, settings.sessionTimeoutMs() / 3))));
     return config;
   }
 
