@@ -81,6 +81,8 @@ final class RequestConsumerVerticle extends VerticleBase {
     Map<String, String> config = new HashMap<>();
     config.put("bootstrap.servers", settings.bootstrapServers());
     config.put("group.id", settings.groupId());
+    // The group's description then names the worker (pid and host) that holds each partition.
+    config.put("client.id", "l2caf-" + Workers.name().replaceAll("[^A-Za-z0-9._-]", "-"));
     config.put("enable.auto.commit", "false");
     config.put("auto.offset.reset", "earliest");
     config.put("max.poll.records", String.valueOf(Math.max(1, Math.min(500, settings.maxInFlight()))));
