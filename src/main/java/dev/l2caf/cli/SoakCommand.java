@@ -1,6 +1,7 @@
 package dev.l2caf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.l2caf.soak.ChaosReport;
 import dev.l2caf.soak.Soak;
 import dev.l2caf.soak.SoakReport;
 import dev.l2caf.web.StatusSnapshot.StageTime;
@@ -10,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -25,8 +29,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Sends N requests (the sample photos, inline) through an embedded Kafka broker, the worker and an embedded",
       "S3 server in this process, and prints throughput, latency percentiles (publish to completion), maximum heap",
-      "and resident memory, the counts of lost and duplicate completions, and where the worker's time went."},
-    footer = {"", "Examples:", "  soak", "  soak --requests 500 --json", "  soak --outputs heatmap_png,overlay_jpg,raw_json"})
+      "and resident memory, the counts of lost and duplicate completions, and where the worker's time went.",
+      "With --chaos the broker restarts, S3 stops for 10 s and the worker is replaced during the run."},
+    footer = {"", "Examples:", "  soak", "  soak --requests 500 --json", "  soak --outputs heatmap_png,overlay_jpg,raw_json",
+      "  soak --chaos --requests 5000", "  soak --chaos --seed 42       (the same faults at the same points again)"})
 final class SoakCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -47,6 +53,15 @@ final class SoakCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
+  @Option(names = "--chaos", description = {
+      "Once each during the run, at moments drawn from --seed: restart the broker (3 s down, same port and",
+      "data), stop the S3 server for 10 s, and replace the worker (graceful stop, new one started). Exits 0",
+      "only if nothing is lost and every repeated request was one a fault caught uncommitted."})
+  boolean chaos;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of the --chaos moments (default: random, printed).")
+  Long seed;
+
   @Override
   public Integer call() throws Exception {
     List<byte[]> photos = new ArrayList<>();
@@ -55,9 +70,15 @@ final class SoakCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    OptionalLong chaosSeed = OptionalLong.empty();
+    if (chaos) {
+      chaosSeed = OptionalLong.of(seed != null ? seed : new Random().nextLong());
+      err.printf("chaos seed %d%n", chaosSeed.getAsLong());
+      err.flush();
+    }
     SoakReport r;
     try (ProgressBar bar = ProgressBars.on(err, "soak", requests)) {
-      r = Soak.run(requests, photos, outputs, Duration.ofSeconds(timeoutSeconds), bar::stepTo);
+      r = Soak.run(requests, photos, outputs, Duration.ofSeconds(timeoutSeconds), chaosSeed, Map.of(), bar::stepTo);
     }
     err.println();
     if (json) {
@@ -73,10 +94,23 @@ final class SoakCommand implements Callable<Integer> {
       out.printf("max live heap %d MiB (%d MiB once warm, %d MiB at the end), max RSS %d MiB (worker and embedded"
           + " servers in one process)%n", r.maxHeapBytes() / 1_048_576, r.liveHeapAtStartBytes() / 1_048_576,
           r.liveHeapAtEndBytes() / 1_048_576, r.maxResidentBytes() / 1_048_576);
+      if (r.chaos() != null) {
+        printChaos(out, r.chaos(), r.duplicates());
+      }
       printStages(out, r.stages());
     }
     out.flush();
-    return r.lost() == 0 && r.failed() == 0 ? 0 : 1;
+    boolean repeatsExplained = r.chaos() == null || r.chaos().repeatsOfCommitted() == 0;
+    return r.lost() == 0 && r.failed() == 0 && repeatsExplained ? 0 : 1;
+  }
+
+  private static void printChaos(PrintWriter out, ChaosReport chaos, int repeats) {
+    out.printf("chaos seed %d: %d repeats, %d of them of requests committed before the faults (must be 0)%n",
+        chaos.seed(), repeats, chaos.repeatsOfCommitted());
+    for (ChaosReport.Fault f : chaos.faults()) {
+      out.printf("  %-16s at %5d completions, %7.1f s into the run, lasted %5.1f s%n", f.kind(), f.atCompletions(),
+          f.atSeconds(), f.seconds());
+    }
   }
 
   /** Where the worker's time went: per stage, its runs, mean, and share of all stages' time. */

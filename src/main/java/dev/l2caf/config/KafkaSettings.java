@@ -6,6 +6,9 @@ import static dev.l2caf.config.Validators.atLeast;
 import static dev.l2caf.config.Validators.hostPortList;
 import static dev.l2caf.config.Validators.kafkaName;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /** Where requests come from and completions go. */
 public record KafkaSettings(
     String bootstrapServers,
@@ -14,7 +17,9 @@ public record KafkaSettings(
     String dlqTopic,
     String groupId,
     int maxInFlight,
-    int maxMessageBytes) {
+    int maxMessageBytes,
+    Assignor assignor,
+    int sessionTimeoutMs) {
 
   public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
   public static final String REQUESTS_TOPIC = "kafka.requests-topic";
@@ -23,6 +28,42 @@ public record KafkaSettings(
   public static final String GROUP_ID = "kafka.group-id";
   public static final String MAX_IN_FLIGHT = "kafka.max-in-flight";
   public static final String MAX_MESSAGE_BYTES = "kafka.max-message-bytes";
+  public static final String ASSIGNOR = "kafka.assignor";
+  public static final String SESSION_TIMEOUT_MS = "kafka.session-timeout-ms";
+
+  /** How the group spreads partitions over workers, by its name in the configuration. */
+  public enum Assignor {
+    /** Kafka's eager default: every member gives up all its partitions at each rebalance. */
+    RANGE("range", "org.apache.kafka.clients.consumer.RangeAssignor"),
+    /** Incremental: only the partitions that move are revoked; the others keep being served. */
+    COOPERATIVE_STICKY("cooperative-sticky", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+
+    private final String configName;
+    private final String className;
+
+    Assignor(String configName, String className) {
+      this.configName = configName;
+      this.className = className;
+    }
+
+    public String configName() {
+      return configName;
+    }
+
+    /** The value of the consumer's {@code partition.assignment.strategy}. */
+    public String className() {
+      return className;
+    }
+
+    static Assignor named(String name) {
+      return Arrays.stream(values()).filter(a -> a.configName.equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("must be one of " + names()));
+    }
+
+    static String names() {
+      return Arrays.stream(values()).map(Assignor::configName).collect(Collectors.joining(", "));
+    }
+  }
 
   static void define(ConfigDef def) {
     def.define(BOOTSTRAP_SERVERS, STRING, "127.0.0.1:9092", hostPortList(),
@@ -38,7 +79,11 @@ public record KafkaSettings(
         .define(MAX_IN_FLIGHT, INT, 256, atLeast(1),
             "Most requests a worker holds (consumed, not yet committed) at once.")
         .define(MAX_MESSAGE_BYTES, INT, 16_777_216, atLeast(1024),
-            "Largest request or completion record, in bytes.");
+            "Largest request or completion record, in bytes.")
+        .define(ASSIGNOR, STRING, Assignor.COOPERATIVE_STICKY.configName(), value -> Assignor.named(value.toString()),
+            "How partitions are spread over the group's workers: " + Assignor.names() + " (see docs/reliability.md).")
+        .define(SESSION_TIMEOUT_MS, INT, 45_000, atLeast(1),
+            "How long the group waits for a silent (crashed) worker before moving its partitions, in milliseconds.");
   }
 
   static KafkaSettings from(ConfigDef.Values values) {
@@ -49,6 +94,8 @@ public record KafkaSettings(
         values.string(DLQ_TOPIC),
         values.string(GROUP_ID),
         values.intValue(MAX_IN_FLIGHT),
-        values.intValue(MAX_MESSAGE_BYTES));
+        values.intValue(MAX_MESSAGE_BYTES),
+        Assignor.named(values.string(ASSIGNOR)),
+        values.intValue(SESSION_TIMEOUT_MS));
   }
 }

@@ -171,6 +171,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return HOST + ":" + port;
   }
 
+  public int port() {
+    return port;
+  }
+
   public Path logDir() {
     return logDir;
   }

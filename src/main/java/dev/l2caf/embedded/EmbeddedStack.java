@@ -3,22 +3,29 @@ package dev.l2caf.embedded;
 import dev.l2caf.config.ConfigDef;
 import dev.l2caf.config.ServiceConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A Kafka broker and an S3 server in this process, with the service's topics and bucket created, and the
- * configuration that points a worker at them: what {@code demo} and {@code soak} run on.
+ * configuration that points a worker at them: what {@code demo} and {@code soak} run on. With kept data
+ * folders, either server can be stopped and started again on the same port, as an outage would.
  */
 public final class EmbeddedStack implements AutoCloseable {
-  private final EmbeddedKafka kafka;
-  private final EmbeddedS3 s3;
+  private final Path kafkaDir;
+  private final Path objectsDir;
   private final String bucket;
+  // Replaced by a restart while other threads read the endpoints.
+  private volatile EmbeddedKafka kafka;
+  private volatile EmbeddedS3 s3;
 
-  private EmbeddedStack(EmbeddedKafka kafka, EmbeddedS3 s3, String bucket) {
+  private EmbeddedStack(EmbeddedKafka kafka, Path kafkaDir, EmbeddedS3 s3, Path objectsDir, String bucket) {
     this.kafka = kafka;
+    this.kafkaDir = kafkaDir;
     this.s3 = s3;
+    this.objectsDir = objectsDir;
     this.bucket = bucket;
   }
 
@@ -34,7 +41,7 @@ public final class EmbeddedStack implements AutoCloseable {
           ? EmbeddedS3.startInMemory(s3Port, accessKey, secret)
           : EmbeddedS3.startOnDirectory(s3Port, objectsDir, accessKey, secret);
       s3.createBucket(bucket);
-      EmbeddedStack stack = new EmbeddedStack(kafka, s3, bucket);
+      EmbeddedStack stack = new EmbeddedStack(kafka, kafkaDir, s3, objectsDir, bucket);
       ServiceConfig defaults = stack.config(Map.of());
       kafka.createTopics(Map.of(defaults.kafka().requestsTopic(), 3, defaults.kafka().completionsTopic(), 1,
           defaults.kafka().dlqTopic(), 1));
@@ -74,6 +81,30 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public EmbeddedS3 s3() {
     return s3;
+  }
+
+  /** Stops the broker, waits {@code down}, and starts it again on the same port over the same data. */
+  public void restartKafka(Duration down) throws InterruptedException {
+    if (kafkaDir == null) {
+      throw new IllegalStateException("a broker on a temporary folder loses its data when stopped");
+    }
+    int port = kafka.port();
+    kafka.close();
+    Thread.sleep(down.toMillis());
+    kafka = EmbeddedKafka.start(port, kafkaDir);
+  }
+
+  /** Stops the S3 server, waits {@code down}, and starts it again on the same port over the same folder. */
+  public void restartS3(Duration down) throws InterruptedException {
+    if (objectsDir == null) {
+      throw new IllegalStateException("an S3 server in memory loses its objects when stopped");
+    }
+    EmbeddedS3 stopped = s3;
+    int port = stopped.port();
+    stopped.close();
+    Thread.sleep(down.toMillis());
+    s3 = EmbeddedS3.startOnDirectory(port, objectsDir, stopped.credentials().accessKeyId().value(),
+        stopped.credentials().secretAccessKey().value());
   }
 
   @Override

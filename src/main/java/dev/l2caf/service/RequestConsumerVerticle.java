@@ -81,11 +81,17 @@ final class RequestConsumerVerticle extends VerticleBase {
     Map<String, String> config = new HashMap<>();
     config.put("bootstrap.servers", settings.bootstrapServers());
     config.put("group.id", settings.groupId());
+    // The group's description then names the worker (pid and host) that holds each partition.
+    config.put("client.id", "l2caf-" + Workers.name().replaceAll("[^A-Za-z0-9._-]", "-"));
     config.put("enable.auto.commit", "false");
     config.put("auto.offset.reset", "earliest");
     config.put("max.poll.records", String.valueOf(Math.max(1, Math.min(500, settings.maxInFlight()))));
     config.put("max.partition.fetch.bytes", String.valueOf(settings.maxMessageBytes()));
     config.put("fetch.max.bytes", String.valueOf(Math.max(52_428_800, settings.maxMessageBytes())));
+    config.put("partition.assignment.strategy", settings.assignor().className());
+    config.put("session.timeout.ms", String.valueOf(settings.sessionTimeoutMs()));
+    // Kafka's 3 s heartbeat must stay well inside a shorter session timeout (a third, as Kafka advises).
+    config.put("heartbeat.interval.ms", String.valueOf(Math.max(1, Math.min(3_000, settings.sessionTimeoutMs() / 3))));
     return config;
   }
 

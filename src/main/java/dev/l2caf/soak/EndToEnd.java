@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -39,15 +41,17 @@ public final class EndToEnd implements AutoCloseable {
   private static final Duration ROW_TIMEOUT = Duration.ofMinutes(10);
 
   private final Path objects;
+  private final Path kafkaData;
   private final EmbeddedStack stack;
   private final ServiceConfig config;
-  private final ServiceRunner runner;
+  private volatile ServiceRunner runner; // replaced by replaceWorker() while the soak reads it
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
   private int rows;
 
-  private EndToEnd(Path objects, EmbeddedStack stack, ServiceConfig config, ServiceRunner runner) {
+  private EndToEnd(Path objects, Path kafkaData, EmbeddedStack stack, ServiceConfig config, ServiceRunner runner) {
     this.objects = objects;
+    this.kafkaData = kafkaData;
     this.stack = stack;
     this.config = config;
     this.runner = runner;
@@ -61,26 +65,36 @@ public final class EndToEnd implements AutoCloseable {
    * @param maxBatch the worker's largest batch, or null for the configured default
    */
   public static EndToEnd start(Path model, Integer maxBatch) throws Exception {
+    Map<String, String> settings = new HashMap<>();
+    if (model != null) {
+      settings.put("L2CAF_WORKER_MODEL", model.toAbsolutePath().toString());
+    }
+    if (maxBatch != null) {
+      settings.put("L2CAF_WORKER_MAX_BATCH", String.valueOf(maxBatch));
+    }
+    return start(settings);
+  }
+
+  /** @param settings the worker's configuration beyond the stack's endpoints (L2CAF_* names) */
+  static EndToEnd start(Map<String, String> settings) throws Exception {
     Path objects = Files.createTempDirectory("l2caf-e2e-objects");
+    // Kept on disk, not temporary, so that the broker can be restarted on its data (soak --chaos).
+    Path kafkaData = Files.createTempDirectory("l2caf-e2e-kafka");
     EmbeddedStack stack = null;
     try {
-      stack = EmbeddedStack.start(0, null, 0, objects, KEY, SECRET, "l2caf");
+      stack = EmbeddedStack.start(0, kafkaData, 0, objects, KEY, SECRET, "l2caf");
       Map<String, String> overrides = new HashMap<>(Map.of(
           "L2CAF_KAFKA_GROUP_ID", "e2e-" + UUID.randomUUID(),
           "L2CAF_HTTP_PORT", "0"));
-      if (model != null) {
-        overrides.put("L2CAF_WORKER_MODEL", model.toAbsolutePath().toString());
-      }
-      if (maxBatch != null) {
-        overrides.put("L2CAF_WORKER_MAX_BATCH", String.valueOf(maxBatch));
-      }
+      overrides.putAll(settings);
       ServiceConfig config = stack.config(overrides);
-      return new EndToEnd(objects, stack, config, ServiceRunner.start(config));
+      return new EndToEnd(objects, kafkaData, stack, config, ServiceRunner.start(config));
     } catch (Exception | Error e) {
       if (stack != null) {
         stack.close();
       }
       deleteRecursively(objects);
+      deleteRecursively(kafkaData);
       throw e;
     }
   }
@@ -91,6 +105,16 @@ public final class EndToEnd implements AutoCloseable {
 
   public ServiceConfig config() {
     return config;
+  }
+
+  EmbeddedStack stack() {
+    return stack;
+  }
+
+  /** Stops the worker gracefully, as a rollout would, and starts a new one on the same configuration. */
+  void replaceWorker() throws Exception {
+    runner.close();
+    runner = ServiceRunner.start(config);
   }
 
   /**
@@ -128,8 +152,14 @@ public final class EndToEnd implements AutoCloseable {
     return templates;
   }
 
-  void send(String id, byte[] request) {
-    producer.send(new ProducerRecord<>(config.kafka().requestsTopic(), id, request));
+  /** Publishes a request; the future tells its partition and offset once the broker has it. */
+  Future<RecordMetadata> send(String id, byte[] request) {
+    return producer.send(new ProducerRecord<>(config.kafka().requestsTopic(), id, request));
+  }
+
+  /** Waits until every request sent so far is in the broker. */
+  void flush() {
+    producer.flush();
   }
 
   List<ConsumerRecord<String, byte[]>> poll(Duration timeout) {
@@ -203,6 +233,7 @@ public final class EndToEnd implements AutoCloseable {
       runner.close();
     } finally {
       deleteRecursively(objects);
+      deleteRecursively(kafkaData);
     }
   }
 

@@ -30,7 +30,8 @@ class ServiceConfigTest {
     ServiceConfig config = ServiceConfig.defaults();
 
     assertEquals(new KafkaSettings("127.0.0.1:9092", "l2caf.requests", "l2caf.completions",
-        "l2caf.requests.dlq", "l2caf-workers", 256, 16_777_216), config.kafka());
+        "l2caf.requests.dlq", "l2caf-workers", 256, 16_777_216, KafkaSettings.Assignor.COOPERATIVE_STICKY, 45_000),
+        config.kafka());
     assertEquals(new S3Settings(Optional.empty(), "us-east-1", "l2caf", "results", true,
         List.of("l2caf"), new S3Settings.Retry(8, Duration.ofMillis(200), Duration.ofSeconds(5)),
         Optional.empty()), config.s3());
@@ -108,6 +109,14 @@ class ServiceConfigTest {
   }
 
   @Test
+  void assignorIsNamedAsInTheConfiguration() {
+    ServiceConfig config = ServiceConfig.fromEnvironment(Map.of("L2CAF_KAFKA_ASSIGNOR", "range"));
+
+    assertEquals(KafkaSettings.Assignor.RANGE, config.kafka().assignor());
+    assertEquals("org.apache.kafka.clients.consumer.RangeAssignor", config.kafka().assignor().className());
+  }
+
+  @Test
   void environmentVariableNamesFollowTheKeys() {
     ConfigDef.Key key = ServiceConfig.definition().key("s3.retry.max-attempts").orElseThrow();
     assertEquals("L2CAF_S3_RETRY_MAX_ATTEMPTS", key.environmentVariable());
@@ -156,6 +165,8 @@ class ServiceConfigTest {
       "kafka:\\n  bootstrap-servers: no-port      | kafka.bootstrap-servers",
       "kafka:\\n  requests-topic: \"bad topic\"     | kafka.requests-topic",
       "kafka:\\n  group-id: ~                     | kafka.group-id",
+      "kafka:\\n  assignor: sticky                | kafka.assignor",
+      "kafka:\\n  session-timeout-ms: 0           | kafka.session-timeout-ms",
       "s3:\\n  retry:\\n    base-delay-ms: 9000    | s3.retry.base-delay-ms",
   })
   void invalidValueIsNamed(String text, String key) throws IOException {

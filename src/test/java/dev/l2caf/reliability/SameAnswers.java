@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * boxes and stored files, and the same loss up to float rounding. Bit-for-bit equality is not to be had:
  * a request batched with different neighbours goes through TensorFlow kernels with another summation order.
  */
-final class SameAnswers {
+public final class SameAnswers {
   private SameAnswers() {}
 
-  static void assertSame(JsonNode first, JsonNode again, String what) {
+  public static void assertSame(JsonNode first, JsonNode again, String what) {
     JsonNode a = first.get("explanations");
     JsonNode b = again.get("explanations");
     assertEquals(a.size(), b.size(), what);

@@ -64,6 +64,11 @@ final class WorkerProcess implements AutoCloseable {
     throw new IllegalStateException("worker not ready within " + timeout + "; see " + log);
   }
 
+  /** The process id, as in the worker's name ({@code pid@host}) and its Kafka client id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** SIGKILL: no shutdown hook, nothing finished, nothing committed. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -73,7 +78,17 @@ final class WorkerProcess implements AutoCloseable {
   /** SIGTERM, then the exit code, or -1 if it did not exit within {@code timeout}. */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
+    return awaitExit(timeout);
+  }
+
+  /** The exit code, or -1 if the worker did not exit within {@code timeout}. */
+  int awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** SIGTERM without waiting: the graceful stop runs while the caller watches. */
+  void signalTerminate() {
+    process.destroy();
   }
 
   private static int freePort() throws IOException {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import dev.l2caf.web.StatusSnapshot.StageTime;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class SoakTest {
         TestAssets.sampleBytes("scream.jpg"));
     // Every picture asked for, so rendering's memory is in the soak too.
     SoakReport r = Soak.run(500, images, List.of("heatmap_png", "overlay_jpg", "raw_json"), Duration.ofMinutes(10),
-        n -> { });
+        OptionalLong.empty(), Map.of(), n -> { });
     assertEquals(0, r.lost(), r.toString());
     assertEquals(0, r.duplicates(), r.toString());
     assertEquals(500, r.ok(), r.toString());
