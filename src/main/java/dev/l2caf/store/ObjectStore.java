@@ -21,6 +21,7 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -44,11 +45,15 @@ public final class ObjectStore implements AutoCloseable {
   private final S3AsyncClient client;
   private final String bucket;
   private final Set<String> allowedInputBuckets;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ObjectStore(S3AsyncClient client, String bucket, Set<String> allowedInputBuckets) {
     this.client = client;
     this.bucket = bucket;
     this.allowedInputBuckets = allowedInputBuckets;
+    // The CRT's own JVM shutdown hook stops its HTTP layer as soon as SIGTERM starts the shutdown, while the
+    // worker's graceful stop still stores its last results: a reference held until close keeps it running.
+    CRT.acquireShutdownRef();
   }
 
   public static ObjectStore create(S3Settings settings) {
@@ -204,6 +209,9 @@ public final class ObjectStore implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    if (closed.compareAndSet(false, true)) {
+      client.close();
+      CRT.releaseShutdownRef();
+    }
   }
 }
