@@ -8,7 +8,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.image.EncodeJpeg;
@@ -45,7 +44,7 @@ public final class JpegEncoder {
   }
 
   private byte[] run(RgbImage image) {
-    try (TUint8 t = TUint8.tensorOf(Shape.of(image.height(), image.width(), 3), DataBuffers.of(image.rgb(), true, false));
+    try (TUint8 t = image.toTensor();
          Result r = session.runner().feed(pixels, t).fetch(jpeg).run()) {
       return ((TString) r.get(0)).asBytes().getObject();
     }

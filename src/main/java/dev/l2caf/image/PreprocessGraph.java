@@ -18,7 +18,6 @@ import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.image.DecodeJpeg;
@@ -164,10 +163,7 @@ final class PreprocessGraph implements AutoCloseable {
 
   /** Prepares an image the Java decoder produced (already oriented). */
   float[] fromRgb(RgbImage image) {
-    try (TUint8 pixels =
-            TUint8.tensorOf(
-                Shape.of(image.height(), image.width(), 3),
-                DataBuffers.of(image.rgb(), true, false));
+    try (TUint8 pixels = image.toTensor();
         Result result = run(session.runner().feed(rgb, pixels).fetch(rgbChain.resized()))) {
       return modelInput(result.get(0));
     } catch (OpFailed e) {

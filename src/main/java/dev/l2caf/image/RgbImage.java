@@ -4,6 +4,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TUint8;
 
 /**
  * 8-bit RGB pixels, interleaved and row-major, already in display orientation. The array is shared,
@@ -23,6 +26,11 @@ public record RgbImage(int width, int height, byte[] rgb) {
   }
 
   /** A TYPE_3BYTE_BGR copy, ready for Java2D and ImageIO. */
+  /** The pixels as a [height, width, 3] uint8 tensor (a copy; the caller closes it). */
+  public TUint8 toTensor() {
+    return TUint8.tensorOf(Shape.of(height, width, 3), DataBuffers.of(rgb, true, false));
+  }
+
   public BufferedImage toBufferedImage() {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     image.getRaster().setDataElements(0, 0, width, height, rgb);
