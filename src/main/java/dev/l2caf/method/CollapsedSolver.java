@@ -105,7 +105,12 @@ public final class CollapsedSolver implements Solver {
     float[] dz = new float[classes];
     return (u, du) -> {
       System.arraycopy(bias, 0, z, 0, classes);
-      for (int i = 0; i < cells; i++) {
+      int i = 0;
+      // Four cells per pass over z, as below four classes per pass over du.
+      for (; i + 3 < cells; i += 4) {
+        multiplyAdd4(z, byCell[i], byCell[i + 1], byCell[i + 2], byCell[i + 3], u[i], u[i + 1], u[i + 2], u[i + 3]);
+      }
+      for (; i < cells; i++) {
         multiplyAdd(z, byCell[i], u[i]);
       }
       float value = loss.value(z, objective, dz);
@@ -215,12 +220,13 @@ public final class CollapsedSolver implements Solver {
       features = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, h, w, c)));
       if (pooled) {
         // z(A) = h(mean A) with h affine: the map masked to cell i has mean A[i] / (H*W), so
-        // G[i] = (h(A[i]) - b) / (H*W), and h(A[i]) is the head on A[i] as a 1x1 map (its mean is itself).
-        Operand<TFloat32> cells = tf.reshape(features, tf.constant(new int[] {-1, 1, 1, c}));
+        // G[i] = (h(A[i]) - b) / (H*W) = A[i] L, where L = (h(I) - b) / (H*W) is h's linear part, read once
+        // from the head itself on the C unit vectors (as 1x1 maps). G is then one matrix product.
         Operand<TFloat32> zero = tf.zeros(tf.constant(new int[] {1, 1, 1, c}), TFloat32.class);
         bias = tf.reshape(head.build(graph, tf.scope(), zero), tf.constant(new int[] {-1}));
-        Operand<TFloat32> logits = head.build(graph, tf.scope(), cells);
-        cellLogits = tf.math.div(tf.math.sub(logits, tf.expandDims(bias, tf.constant(0))), tf.constant((float) (h * w)));
+        try (TFloat32 linear = linearPart(model, tf, head, bias, c, h * w)) {
+          cellLogits = tf.linalg.matMul(tf.reshape(features, tf.constant(new int[] {-1, c})), tf.constantOf(linear));
+        }
         return;
       }
       float[][][][][] masks = new float[1][h * w][h][w][1];
@@ -234,6 +240,26 @@ public final class CollapsedSolver implements Solver {
       bias = tf.reshape(head.build(graph, tf.scope(), zero), tf.constant(new int[] {-1}));
       Operand<TFloat32> logits = head.build(graph, tf.scope(), masked);
       cellLogits = tf.math.sub(logits, tf.expandDims(bias, tf.constant(0)));
+    }
+
+    /**
+     * L [C, K] = (h(I) - b) / (H*W): the head on the C unit vectors as 1x1 maps, run once (the
+     * caller closes it).
+     */
+    private static TFloat32 linearPart(LoadedModel model, Ops tf, HeadReplay head, Operand<TFloat32> bias, int c,
+        int cells) {
+      Placeholder<TFloat32> units = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1, 1, c)));
+      Operand<TFloat32> linear = tf.math.div(tf.math.sub(head.build(model.graph(), tf.scope(), units),
+          tf.expandDims(bias, tf.constant(0))), tf.constant((float) cells));
+      float[] identity = new float[c * c];
+      for (int i = 0; i < c; i++) {
+        identity[i * c + i] = 1f;
+      }
+      try (TFloat32 eye = Tensors.floats(identity, c, 1, 1, c);
+           Result r = model.session().runner().feed(units, eye).fetch(linear).run()) {
+        float[] values = Tensors.values(r.get(0));
+        return Tensors.floats(values, c, values.length / c);
+      }
     }
   }
 }
