@@ -28,6 +28,7 @@ class PngEncoderTest {
           assertArrayEquals(rgb, RgbImage.from(decoded).rgb());
         }
       }
+      assertArrayEquals(rgb, RgbImage.from(read(PngEncoder.encodeLiterals(size[0], size[1], 3, rgb))).rgb());
     }
   }
 
