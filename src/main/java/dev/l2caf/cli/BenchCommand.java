@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
       "whole service path (e2e: inline JPEG requests through embedded Kafka, the worker at max-batch --batch, embedded",
       "S3, completion events) with the default outputs and with every picture asked for (e2e-pictures), as",
       "requests/s and as a ratio to classification at the large batch, measured again just before them (a classify",
-      "row of its own) after the service warmed up for --e2e-warm-up seconds."},
+      "row of its own) after the service warmed up for --e2e-warm-up seconds, each counted over at least 16 batches",
+      "(completions arrive a batch at a time)."},
     footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer expand14", "  bench --no-e2e",
       "  bench --workloads fast-exact,auto:softmax,e2e", "  bench --model /path/to/mobilenet-v2 --loss reference,softmax"})
 final class BenchCommand implements Callable<Integer> {
@@ -102,8 +103,17 @@ final class BenchCommand implements Callable<Integer> {
     E2E_OUTPUTS.put("e2e-pictures", List.of("heatmap_png", "overlay_png", "overlay_jpg", "raw_json"));
   }
 
-  /** Requests kept waiting in the service during an e2e row: enough to fill a batch while another runs. */
+  /**
+   * Requests kept waiting during an e2e row, at least: as many as the worker takes in (kafka.max-in-flight, 256),
+   * as a backfill's full topic keeps, and three batches. With only three batches of 32 the worker waited for
+   * the next requests between batches and closed some half full (ratio 0.38 where 256 gave 0.38-0.49).
+   */
   private static final int E2E_BATCHES_QUEUED = 3;
+  /**
+   * Batches an e2e row counts at least: completions arrive a batch at a time, so the 3 s of the other rows
+   * would hold only about five, and one batch more or less moved the ratio by a fifth.
+   */
+  private static final int E2E_MIN_BATCHES = 16;
 
   /** @param solver the solver the explanations report, or null for rows without one */
   record Row(String workload, int batch, double imagesPerSecond, double ratioToClassify, double meanIterations,
@@ -217,16 +227,16 @@ final class BenchCommand implements Callable<Integer> {
    */
   private List<Row> e2eRows(List<byte[]> photos, LoadedModel model, List<PreparedImage> classifyInputs) {
     List<Row> rows = new ArrayList<>();
-    int backlog = E2E_BATCHES_QUEUED * batch;
     try (EndToEnd service = EndToEnd.start(modelOptions.folder(), batch)) {
-      service.requestsPerSecond(photos, E2E_OUTPUTS.get("e2e-pictures"), backlog, e2eWarmUp);
+      int backlog = Math.max(E2E_BATCHES_QUEUED * batch, service.config().kafka().maxInFlight());
+      service.requestsPerSecond(photos, E2E_OUTPUTS.get("e2e-pictures"), backlog, e2eWarmUp, 0);
       for (Map.Entry<String, List<String>> row : E2E_OUTPUTS.entrySet()) {
         if (!wanted(row.getKey())) {
           continue;
         }
         Row classify = classifyRow(model, classifyInputs);
         rows.add(classify);
-        double rate = service.requestsPerSecond(photos, row.getValue(), backlog, seconds);
+        double rate = service.requestsPerSecond(photos, row.getValue(), backlog, seconds, E2E_MIN_BATCHES * batch);
         rows.add(new Row(row.getKey(), batch, rate, rate / classify.imagesPerSecond(), Double.NaN, null));
       }
     } catch (Exception e) {

@@ -20,8 +20,10 @@ import org.tensorflow.types.TFloat32;
  * z'_j(u) = sum_i u_i G[i, j] + b_j, so one graph call computes G [H*W, K] for each row (the head applied to
  * the feature map masked to one cell, minus the head at zero) and the iterations run on Java arrays, each
  * row on its own (49 x 1001 floats at 7x7 with 1001 classes), without the network. Where the head reads the
- * layer only through its global mean ({@link HeadReplay#poolsFirst()}), G comes from the head on the H*W
- * cells as 1x1 maps (one 1x1 conv per cell) instead of on H*W masked copies of the whole map.
+ * layer only through its global mean ({@link HeadReplay#poolsFirst()}), G is one matrix product of the cells
+ * [N*H*W, C] with the head's linear part [C, K] (read once from the head itself) instead of the head on H*W
+ * masked copies of the whole map: at batch 32 on MobileNet V2, 25-33 ms instead of 64-68 ms for the head on
+ * the cells as 1x1 maps.
  *
  * <p>A linear loss sum_j w_j z'_j collapses further to {@code <u, G w> + <w, b>}: H*W numbers per row.
  */

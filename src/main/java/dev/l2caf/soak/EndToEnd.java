@@ -170,12 +170,14 @@ public final class EndToEnd implements AutoCloseable {
 
   /**
    * Completions per second with a backlog of {@code backlog} requests kept in the service, counted over at
-   * least {@code seconds} after one backlog's worth of warm-up; every request must end ok.
+   * least {@code seconds} and {@code minCompletions} completions after one backlog's worth of warm-up; every
+   * request must end ok. Completions arrive a batch at a time, so the count runs from the end of one arrival
+   * to the end of another: a window that ended between batches would miss part of one.
    *
    * @param outputs the outputs to ask for, empty for the service's default
    */
-  public double requestsPerSecond(List<byte[]> images, List<String> outputs, int backlog, double seconds)
-      throws IOException {
+  public double requestsPerSecond(List<byte[]> images, List<String> outputs, int backlog, double seconds,
+      int minCompletions) throws IOException {
     String row = "e2e-" + rows++ + "-";
     List<RequestTemplate> requests = templates(images, outputs);
     long deadline = System.nanoTime() + ROW_TIMEOUT.toNanos();
@@ -188,6 +190,7 @@ public final class EndToEnd implements AutoCloseable {
       for (; sent - done < backlog; sent++) {
         send(row + sent, requests.get(sent % requests.size()).withId(row + sent));
       }
+      int arrived = 0;
       for (ConsumerRecord<String, byte[]> r : poll(Duration.ofMillis(50))) {
         if (r.key() == null || !r.key().startsWith(row)) {
           continue; // a previous row's straggler
@@ -197,12 +200,13 @@ public final class EndToEnd implements AutoCloseable {
           throw new IllegalStateException("request " + r.key() + " failed: " + completion.path("error"));
         }
         done++;
+        arrived++;
       }
       long now = System.nanoTime();
       if (start == 0 && done >= warmUp) {
         start = now;
         doneAtStart = done;
-      } else if (start != 0 && now - start >= seconds * 1e9) {
+      } else if (start != 0 && arrived > 0 && now - start >= seconds * 1e9 && done - doneAtStart >= minCompletions) {
         double rate = (done - doneAtStart) / ((now - start) / 1e9);
         drain(row, sent - done);
         return rate;
@@ -249,6 +253,8 @@ public final class EndToEnd implements AutoCloseable {
     Properties p = new Properties();
     p.put("bootstrap.servers", stack.kafka().bootstrapServers());
     p.put("linger.ms", "10");
+    // Inline photos are 100-300 KB: room for several per batch, as a job publisher sending many would give.
+    p.put("batch.size", "1048576");
     p.put("max.request.size", "16777216");
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
