@@ -49,9 +49,9 @@ import picocli.CommandLine.Spec;
       "auto:oblivious (what auto picks for that loss; the solver column says which), slow (a 14x14 layer); then the",
       "whole service path (e2e: inline JPEG requests through embedded Kafka, the worker at max-batch --batch, embedded",
       "S3, completion events) with the default outputs and with every picture asked for (e2e-pictures), as",
-      "requests/s and as a ratio to classification at the large batch, measured again just before them (a classify",
-      "row of its own) after the service warmed up for --e2e-warm-up seconds, each counted over at least 16 batches",
-      "(completions arrive a batch at a time)."},
+      "requests/s and as a ratio to classification at the large batch, measured again just before and just after",
+      "each (classify rows of their own; the ratio is to their mean) after the service warmed up for --e2e-warm-up",
+      "seconds, each counted over at least 16 batches (completions arrive a batch at a time)."},
     footer = {"", "Examples:", "  bench", "  bench --json", "  bench --batch 32 --seconds 5 --slow-layer expand14", "  bench --no-e2e",
       "  bench --workloads fast-exact,auto:softmax,e2e", "  bench --model /path/to/mobilenet-v2 --loss reference,softmax"})
 final class BenchCommand implements Callable<Integer> {
@@ -222,8 +222,9 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * The service path in this process, one row per outputs choice, on one embedded stack, after a warm-up; each
-   * row's ratio is to a classify row measured just before it (the machine's load may have moved since the
-   * first one), on this process's model while the service holds its own.
+   * row's ratio is to the mean of classify rows measured just before and just after it (this machine's speed
+   * drifts within a minute: one classify row beside an e2e row read 68 images/s, the next 135), on this
+   * process's model while the service holds its own.
    */
   private List<Row> e2eRows(List<byte[]> photos, LoadedModel model, List<PreparedImage> classifyInputs) {
     List<Row> rows = new ArrayList<>();
@@ -234,10 +235,13 @@ final class BenchCommand implements Callable<Integer> {
         if (!wanted(row.getKey())) {
           continue;
         }
-        Row classify = classifyRow(model, classifyInputs);
-        rows.add(classify);
+        Row before = classifyRow(model, classifyInputs);
         double rate = service.requestsPerSecond(photos, row.getValue(), backlog, seconds, E2E_MIN_BATCHES * batch);
-        rows.add(new Row(row.getKey(), batch, rate, rate / classify.imagesPerSecond(), Double.NaN, null));
+        Row after = classifyRow(model, classifyInputs);
+        double classify = (before.imagesPerSecond() + after.imagesPerSecond()) / 2;
+        rows.add(before);
+        rows.add(new Row(row.getKey(), batch, rate, rate / classify, Double.NaN, null));
+        rows.add(after);
       }
     } catch (Exception e) {
       throw new IllegalStateException("the service-path benchmark failed: " + e.getMessage(), e);

@@ -25,12 +25,12 @@ public record RgbImage(int width, int height, byte[] rgb) {
     }
   }
 
-  /** A TYPE_3BYTE_BGR copy, ready for Java2D and ImageIO. */
   /** The pixels as a [height, width, 3] uint8 tensor (a copy; the caller closes it). */
   public TUint8 toTensor() {
     return TUint8.tensorOf(Shape.of(height, width, 3), DataBuffers.of(rgb, true, false));
   }
 
+  /** A TYPE_3BYTE_BGR copy, ready for Java2D and ImageIO. */
   public BufferedImage toBufferedImage() {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     image.getRaster().setDataElements(0, 0, width, height, rgb);
