@@ -6,13 +6,16 @@ import java.util.zip.Adler32;
 
 /**
  * A zlib stream (RFC 1950) of deflate blocks that hold only literals (RFC 1951, dynamic Huffman codes, no
- * LZ77 matches): what zlib writes with its Huffman-only strategy, three to four times faster, because the
- * bytes are counted and coded in two tight passes instead of one symbol at a time through zlib's match
- * machinery. For data that matches do not shrink (filtered photo rows); any inflater reads it.
+ * LZ77 matches): what zlib writes with its Huffman-only strategy, 1.5-2x faster on a filtered 768x576 photo
+ * (6.5-9 ms against 12.5-15 ms, the same size), because the bytes are counted and coded in two tight passes
+ * instead of one symbol at a time through zlib's match machinery. For data that matches do not shrink
+ * (filtered photo rows); any inflater reads it.
  */
 final class LiteralDeflater {
-  /** Bytes per block, each with codes of its own: small enough to follow a photo's regions, large enough
-   * that the code tables (about 100 bytes) cost nothing. */
+  /**
+   * Bytes per block, each with codes of its own: small enough to follow a photo's regions, large enough that
+   * the code tables (about 100 bytes) and building them cost next to nothing.
+   */
   static final int BLOCK = 64 * 1024;
 
   private static final int END_OF_BLOCK = 256;
