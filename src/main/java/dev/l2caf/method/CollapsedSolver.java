@@ -226,9 +226,8 @@ public final class CollapsedSolver implements Solver {
         // from the head itself on the C unit vectors (as 1x1 maps). G is then one matrix product.
         Operand<TFloat32> zero = tf.zeros(tf.constant(new int[] {1, 1, 1, c}), TFloat32.class);
         bias = tf.reshape(head.build(graph, tf.scope(), zero), tf.constant(new int[] {-1}));
-        try (TFloat32 linear = linearPart(model, tf, head, bias, c, h * w)) {
-          cellLogits = tf.linalg.matMul(tf.reshape(features, tf.constant(new int[] {-1, c})), tf.constantOf(linear));
-        }
+        cellLogits = tf.linalg.matMul(tf.reshape(features, tf.constant(new int[] {-1, c})),
+            linearPart(model, tf, head, bias, c, h * w));
         return;
       }
       float[][][][][] masks = new float[1][h * w][h][w][1];
@@ -244,23 +243,19 @@ public final class CollapsedSolver implements Solver {
       cellLogits = tf.math.sub(logits, tf.expandDims(bias, tf.constant(0)));
     }
 
-    /**
-     * L [C, K] = (h(I) - b) / (H*W): the head on the C unit vectors as 1x1 maps, run once (the
-     * caller closes it).
-     */
-    private static TFloat32 linearPart(LoadedModel model, Ops tf, HeadReplay head, Operand<TFloat32> bias, int c,
-        int cells) {
+    /** L [C, K] = (h(I) - b) / (H*W), as a constant: the head on the C unit vectors as 1x1 maps, run once. */
+    private static Operand<TFloat32> linearPart(LoadedModel model, Ops tf, HeadReplay head, Operand<TFloat32> bias,
+        int c, int cells) {
       Placeholder<TFloat32> units = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1, 1, c)));
-      Operand<TFloat32> linear = tf.math.div(tf.math.sub(head.build(model.graph(), tf.scope(), units),
-          tf.expandDims(bias, tf.constant(0))), tf.constant((float) cells));
+      Operand<TFloat32> linear = tf.reshape(tf.math.div(tf.math.sub(head.build(model.graph(), tf.scope(), units),
+          tf.expandDims(bias, tf.constant(0))), tf.constant((float) cells)), tf.constant(new int[] {c, -1}));
       float[] identity = new float[c * c];
       for (int i = 0; i < c; i++) {
         identity[i * c + i] = 1f;
       }
       try (TFloat32 eye = Tensors.floats(identity, c, 1, 1, c);
            Result r = model.session().runner().feed(units, eye).fetch(linear).run()) {
-        float[] values = Tensors.values(r.get(0));
-        return Tensors.floats(values, c, values.length / c);
+        return tf.constantOf((TFloat32) r.get(0)); // the graph keeps its own copy
       }
     }
   }
