@@ -65,7 +65,7 @@ public final class ExplanationImages {
 
   private float[] values() {
     if (values == null) {
-      values = HeatmapRendering.normalizeMinMax(HeatmapRendering.upsample(explanation.heatmap(),
+      values = HeatmapRendering.normalizeMinMaxInPlace(HeatmapRendering.upsample(explanation.heatmap(),
           explanation.gridHeight(), explanation.gridWidth(), width, height));
     }
     return values;

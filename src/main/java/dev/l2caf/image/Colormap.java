@@ -28,8 +28,20 @@ public enum Colormap {
     }
   };
 
+  private volatile ColorTable table;
+
   /** The color as 0xRRGGBB. */
   public abstract int rgb(double v01);
+
+  /** {@link #rgb} for per-pixel loops: the same colors by table lookup. */
+  ColorTable table() {
+    ColorTable built = table;
+    if (built == null) {
+      built = ColorTable.of(this); // a race builds the same table twice, harmlessly
+      table = built;
+    }
+    return built;
+  }
 
   private static double clamp(double v) {
     return v > 0 ? Math.min(v, 1) : 0; // also maps NaN to 0

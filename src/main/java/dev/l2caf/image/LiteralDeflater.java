@@ -1,7 +1,6 @@
 package dev.l2caf.image;
 
 import java.util.Arrays;
-import java.util.PriorityQueue;
 import java.util.zip.Adler32;
 
 /**
@@ -166,42 +165,55 @@ final class LiteralDeflater {
     }
   }
 
-  /** Unlimited Huffman code lengths (a heap of subtrees); two symbols at least. */
+  /**
+   * Unlimited Huffman code lengths; two symbols at least. The two-queue construction: the leaves sorted by
+   * weight, and the merged subtrees, which are made in order of weight; each step merges the two lightest
+   * fronts, a leaf before a subtree of the same weight.
+   */
   private static int[] huffman(long[] weights) {
     int symbols = weights.length;
-    int[] parent = new int[2 * symbols];
-    Arrays.fill(parent, -1);
     long[] weight = Arrays.copyOf(weights, 2 * symbols);
-    PriorityQueue<Integer> heap = new PriorityQueue<>((a, b) -> weight[a] != weight[b]
-        ? Long.compare(weight[a], weight[b]) : Integer.compare(a, b));
-    for (int i = 0; i < symbols; i++) {
-      if (weights[i] > 0) {
-        heap.add(i);
-      }
-    }
-    for (int i = 0; heap.size() < 2; i++) {
-      if (weights[i] == 0) {
+    long used = Arrays.stream(weights).filter(w -> w > 0).count();
+    for (int i = 0; used < 2; i++) {
+      if (weight[i] == 0) {
         weight[i] = 1;
-        heap.add(i);
+        used++;
       }
     }
-    int next = symbols;
-    while (heap.size() > 1) {
-      int a = heap.poll();
-      int b = heap.poll();
-      weight[next] = weight[a] + weight[b];
-      parent[a] = next;
-      parent[b] = next;
-      heap.add(next++);
+    // Leaves as (weight, symbol) in one long each, so one primitive sort orders them.
+    long[] leaves = new long[symbols];
+    int leafCount = 0;
+    for (int i = 0; i < symbols; i++) {
+      if (weight[i] > 0) {
+        leaves[leafCount++] = weight[i] << 16 | i;
+      }
+    }
+    Arrays.sort(leaves, 0, leafCount);
+    int[] parent = new int[2 * symbols];
+    int nextLeaf = 0;
+    int nextTree = symbols;
+    int trees = symbols;
+    int[] pair = new int[2];
+    for (int merges = leafCount - 1; merges > 0; merges--) {
+      for (int k = 0; k < 2; k++) {
+        boolean leafFirst = nextLeaf < leafCount
+            && (nextTree == trees || weight[(int) (leaves[nextLeaf] & 0xFFFF)] <= weight[nextTree]);
+        pair[k] = leafFirst ? (int) (leaves[nextLeaf++] & 0xFFFF) : nextTree++;
+      }
+      weight[trees] = weight[pair[0]] + weight[pair[1]];
+      parent[pair[0]] = trees;
+      parent[pair[1]] = trees;
+      trees++;
+    }
+    // Subtrees are numbered after their children, so depths follow in one pass from the root down.
+    int[] depth = new int[2 * symbols];
+    for (int node = trees - 2; node >= symbols; node--) {
+      depth[node] = depth[parent[node]] + 1;
     }
     int[] lengths = new int[symbols];
     for (int i = 0; i < symbols; i++) {
       if (weight[i] > 0) {
-        int depth = 0;
-        for (int p = parent[i]; p >= 0; p = parent[p]) {
-          depth++;
-        }
-        lengths[i] = depth;
+        lengths[i] = depth[parent[i]] + 1;
       }
     }
     return lengths;

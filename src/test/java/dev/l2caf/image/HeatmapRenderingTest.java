@@ -72,6 +72,24 @@ class HeatmapRenderingTest {
   }
 
   @Test
+  void shrinksByBilinearSamplingAtPixelCentersAndNeverEnlarges() {
+    // 4x2 to longest side 2: 2x1. Output x samples source x = (x + 0.5) * 2 - 0.5 = 0.5 and 2.5, y likewise
+    // 0.5: each output pixel is the mean of a 2x2 block, per channel.
+    byte[] rgb = new byte[4 * 2 * 3];
+    for (int i = 0; i < rgb.length; i++) {
+      rgb[i] = (byte) (i * 10);
+    }
+    RgbImage small = HeatmapRendering.shrink(new RgbImage(4, 2, rgb), 2);
+    assertEquals(2, small.width());
+    assertEquals(1, small.height());
+    // Pixel (0, 0) channel c: bytes c, 3 + c, 12 + c, 15 + c, each times 10: mean 75 + 10c.
+    // Pixel (1, 0) channel c: bytes 6 + c, 9 + c, 18 + c, 21 + c: 135 + 10c.
+    assertArrayEquals(new byte[] {75, 85, 95, (byte) 135, (byte) 145, (byte) 155}, small.rgb());
+    RgbImage image = new RgbImage(4, 2, rgb);
+    assertArrayEquals(rgb, HeatmapRendering.shrink(image, 128).rgb());
+  }
+
+  @Test
   void grayscaleMapsUnitValuesToLevels() {
     BufferedImage gray = HeatmapRendering.grayscale(new float[] {0, 0.5f, 1, 2}, 2, 2);
     assertEquals(0, gray.getRaster().getSample(0, 0, 0));

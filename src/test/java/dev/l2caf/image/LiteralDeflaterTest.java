@@ -66,6 +66,51 @@ class LiteralDeflaterTest {
     assertArrayEquals(bytes, inflate(LiteralDeflater.zlib(bytes, bytes.length)));
   }
 
+  /**
+   * Unlimited lengths are an optimal prefix code: their cost (the sum of count times length) equals the sum of
+   * the weights merged by the textbook heap construction, and the code is complete, on random counts with
+   * many ties and zeros, on one used symbol, and on none.
+   */
+  @Test
+  void unlimitedLengthsAreOptimalAndComplete() {
+    Random random = new Random(7);
+    for (int trial = 0; trial < 200; trial++) {
+      int[] counts = new int[257];
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = random.nextInt(4) == 0 ? 0 : random.nextInt(1 + trial * 10);
+      }
+      assertOptimal(counts);
+    }
+    int[] one = new int[257];
+    one[65] = 1000;
+    assertOptimal(one);
+    int[] lengths = LiteralDeflater.lengths(new int[19], 7);
+    assertEquals(2, Arrays.stream(lengths).filter(l -> l > 0).count(), "two codes at least");
+    assertEquals(1.0, kraft(lengths), 1e-12);
+  }
+
+  private static void assertOptimal(int[] counts) {
+    int[] lengths = LiteralDeflater.lengths(counts, 64);
+    java.util.PriorityQueue<Long> heap = new java.util.PriorityQueue<>();
+    long cost = 0;
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) {
+        heap.add((long) counts[i]);
+      }
+      cost += (long) counts[i] * lengths[i];
+    }
+    long merged = 0;
+    while (heap.size() > 1) {
+      long sum = heap.poll() + heap.poll();
+      merged += sum;
+      heap.add(sum);
+    }
+    if (Arrays.stream(counts).filter(c -> c > 0).count() > 1) {
+      assertEquals(merged, cost, "optimal cost");
+    }
+    assertEquals(1.0, kraft(lengths), 1e-12, "a complete prefix code");
+  }
+
   /** Literals only, like zlib's Huffman-only strategy: the same size within a percent on a filtered photo. */
   @Test
   void aFilteredPhotoIsAsSmallAsZlibHuffmanOnly() throws Exception {
