@@ -47,10 +47,7 @@ final class LiteralDeflater {
   }
 
   private static void block(Bits out, byte[] data, int start, int end, boolean last) {
-    int[] counts = new int[LITERAL_CODES];
-    for (int i = start; i < end; i++) {
-      counts[data[i] & 0xFF]++;
-    }
+    int[] counts = histogram(data, start, end);
     counts[END_OF_BLOCK] = 1;
     int[] lengths = lengths(counts, MAX_BITS);
     int[] codes = canonicalCodes(lengths);
@@ -94,6 +91,30 @@ final class LiteralDeflater {
     }
     out.literals(data, start, end, table);
     out.write(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
+  }
+
+  /**
+   * How often each byte value occurs in {@code data[start, end)}, in {@link #LITERAL_CODES} counts. Four
+   * tables, one per byte of every four: a run of equal bytes (common in filtered rows) then increments four
+   * different counters instead of waiting on one.
+   */
+  private static int[] histogram(byte[] data, int start, int end) {
+    int[] counts = new int[4 * 256];
+    int i = start;
+    for (; i + 3 < end; i += 4) {
+      counts[data[i] & 0xFF]++;
+      counts[256 + (data[i + 1] & 0xFF)]++;
+      counts[512 + (data[i + 2] & 0xFF)]++;
+      counts[768 + (data[i + 3] & 0xFF)]++;
+    }
+    for (; i < end; i++) {
+      counts[data[i] & 0xFF]++;
+    }
+    int[] total = new int[LITERAL_CODES];
+    for (int v = 0; v < 256; v++) {
+      total[v] = counts[v] + counts[256 + v] + counts[512 + v] + counts[768 + v];
+    }
+    return total;
   }
 
   /**

@@ -19,6 +19,8 @@ public final class PngEncoder {
   private static final int COLOR_GRAY = 0;
   private static final int COLOR_RGB = 2;
   private static final byte FILTER_SUB = 1;
+  /** A chunk's length, type and CRC. */
+  private static final int CHUNK_OVERHEAD = 12;
 
   private PngEncoder() {}
 
@@ -88,25 +90,24 @@ public final class PngEncoder {
     return rows;
   }
 
+  /** The PNG file around the zlib stream {@code idat}, written once into an array of its exact size. */
   private static byte[] png(int width, int height, int channels, byte[] idat) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(idat.length + 64);
-    out.writeBytes(SIGNATURE);
     ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height)
         .put((byte) 8).put((byte) (channels == 1 ? COLOR_GRAY : COLOR_RGB)).put((byte) 0).put((byte) 0).put((byte) 0);
-    chunk(out, "IHDR", header.array(), 13);
-    chunk(out, "IDAT", idat, idat.length);
-    chunk(out, "IEND", new byte[0], 0);
-    return out.toByteArray();
+    ByteBuffer out = ByteBuffer.allocate(SIGNATURE.length + 3 * CHUNK_OVERHEAD + header.capacity() + idat.length);
+    out.put(SIGNATURE);
+    chunk(out, "IHDR", header.array());
+    chunk(out, "IDAT", idat);
+    chunk(out, "IEND", new byte[0]);
+    return out.array();
   }
 
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
+  /** A chunk: length, type, data, then the CRC-32 of type and data. */
+  private static void chunk(ByteBuffer out, String type, byte[] data) {
     byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     CRC32 crc = new CRC32();
     crc.update(typeBytes);
-    crc.update(data, 0, length);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(length).array());
-    out.writeBytes(typeBytes);
-    out.write(data, 0, length);
-    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    crc.update(data);
+    out.putInt(data.length).put(typeBytes).put(data).putInt((int) crc.getValue());
   }
 }
