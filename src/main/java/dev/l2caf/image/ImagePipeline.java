@@ -45,8 +45,7 @@ public final class ImagePipeline implements AutoCloseable {
         if (originalInSameDecode) {
           original = prepared.get().oriented();
         } else if (keepOriginal) {
-          original = graph.fromJpeg(source, bytes, header.orientation(), 1, true)
-              .map(PreprocessGraph.Prepared::oriented)
+          original = graph.originalFromJpeg(source, bytes, header.orientation())
               .orElseGet(() -> JavaImageDecoder.decode(source, bytes, header));
         }
         return new PreparedImage(

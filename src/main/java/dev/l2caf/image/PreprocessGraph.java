@@ -48,7 +48,7 @@ final class PreprocessGraph implements AutoCloseable {
   /** The two ends of a chain: the oriented uint8 image and its resized float version. */
   private record Chain(Output<TUint8> oriented, Output<TFloat32> resized) {}
 
-  /** One run's results; oriented is null unless it was asked for. */
+  /** One run's results; each is null unless it was asked for. */
   record Prepared(float[] modelInput, RgbImage oriented) {}
 
   private final InputSpec spec;
@@ -136,6 +136,20 @@ final class PreprocessGraph implements AutoCloseable {
    */
   Optional<Prepared> fromJpeg(
       String source, byte[] bytes, int orientation, int ratio, boolean keepOriented) {
+    return decodeJpeg(source, bytes, orientation, ratio, true, keepOriented);
+  }
+
+  /**
+   * Only the full-size oriented image, for overlays whose model input came from a smaller decode: nothing is
+   * resized or copied out for a model input that would be thrown away.
+   */
+  Optional<RgbImage> originalFromJpeg(String source, byte[] bytes, int orientation) {
+    return decodeJpeg(source, bytes, orientation, 1, false, true).map(Prepared::oriented);
+  }
+
+  /** TensorFlow runs only what is fetched: the model input, the oriented image, or both. */
+  private Optional<Prepared> decodeJpeg(String source, byte[] bytes, int orientation, int ratio,
+      boolean wantInput, boolean wantOriented) {
     if (!uprightJpeg.containsKey(ratio)) {
       throw new IllegalArgumentException("DCT ratio must be 1, 2, 4 or 8: " + ratio);
     }
@@ -144,16 +158,20 @@ final class PreprocessGraph implements AutoCloseable {
     try (TString encoded = TString.tensorOfBytes(NdArrays.scalarOfObject(bytes));
         TInt32 perm = TInt32.vectorOf(Orientation.permutation(orientation));
         TInt32 axes = TInt32.vectorOf(Orientation.reversedAxes(orientation))) {
-      Session.Runner runner = session.runner().feed(jpeg, encoded).fetch(chain.resized());
+      Session.Runner runner = session.runner().feed(jpeg, encoded);
       if (!upright) {
         runner.feed(permutation, perm).feed(reversedAxes, axes);
       }
-      if (keepOriented) {
+      if (wantInput) {
+        runner.fetch(chain.resized());
+      }
+      if (wantOriented) {
         runner.fetch(chain.oriented());
       }
       try (Result result = run(runner)) {
-        float[] input = modelInput(result.get(0));
-        return Optional.of(new Prepared(input, keepOriented ? rgbImage(result.get(1)) : null));
+        float[] input = wantInput ? modelInput(result.get(0)) : null;
+        RgbImage oriented = wantOriented ? rgbImage(result.get(wantInput ? 1 : 0)) : null;
+        return Optional.of(new Prepared(input, oriented));
       }
     } catch (OpFailed e) {
       log.debug("{}: TensorFlow could not decode it: {}", source, e.getMessage());
