@@ -1,6 +1,7 @@
 package dev.l2caf.image;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,11 +58,10 @@ public final class HeatmapRendering {
       int bottom = rows.high[y] * gridW;
       float fy = rows.fraction[y];
       for (int gx = 0; gx < gridW; gx++) {
-        blended[gx] = grid[top + gx] + (grid[bottom + gx] - grid[top + gx]) * fy;
+        blended[gx] = lerp(grid[top + gx], grid[bottom + gx], fy);
       }
       for (int x = 0; x < outW; x++) {
-        float left = blended[columns.low[x]];
-        row[x] = left + (blended[columns.high[x]] - left) * columns.fraction[x];
+        row[x] = lerp(blended[columns.low[x]], blended[columns.high[x]], columns.fraction[x]);
       }
       sink.row(y, row);
     }
@@ -106,7 +106,7 @@ public final class HeatmapRendering {
         values[i] = (values[i] - min) / range;
       }
     } else {
-      java.util.Arrays.fill(values, 0);
+      Arrays.fill(values, 0);
     }
     return values;
   }
